@@ -1,0 +1,18 @@
+"""The `hearings` command line (Typer + Rich)."""
+
+from __future__ import annotations
+
+import typer
+
+from pipeline.cli import config_commands, db_commands
+from pipeline.cli.demo_command import demo
+
+app = typer.Typer(
+    name="hearings",
+    help="Turn public-hearing videos into chaptered, speaker-attributed guides.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(config_commands.app, name="config")
+app.add_typer(db_commands.app, name="db")
+app.command("demo")(demo)

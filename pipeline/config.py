@@ -1,0 +1,173 @@
+"""Settings, read from `HEARINGS_*` environment variables and an optional `.env` file.
+
+Nested groups use a double underscore: `HEARINGS_ASR__DEVICE=cuda`,
+`HEARINGS_LLM__API_KEY=...`. Secrets are `SecretStr` so they never print.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "HEARINGS_"
+NESTED_DELIMITER = "__"
+
+
+class AsrSettings(BaseModel):
+    model: str = Field(
+        "large-v3-turbo",
+        description="faster-whisper model name (downloaded on first use) or a local folder",
+    )
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    compute_type: str = Field("auto", description="CTranslate2 compute type, e.g. float16, int8")
+    batch_size: int = Field(16, ge=1, le=256, description="batched inference on GPU")
+    language: str | None = "en"
+    glossary_file: Path | None = Field(
+        None, description="civic terms passed to the model; default: <data_dir>/glossary.txt"
+    )
+
+
+class DiarizationSettings(BaseModel):
+    pipeline: str = Field(
+        "pyannote/speaker-diarization-community-1",
+        description="pyannote pipeline on the Hugging Face hub, or a local folder",
+    )
+    hf_token: SecretStr | None = None
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    min_speakers: int | None = Field(None, ge=1)
+    max_speakers: int | None = Field(None, ge=1)
+
+
+class ModelPrice(BaseModel):
+    """US dollars per million tokens."""
+
+    input_per_million: float = Field(ge=0)
+    output_per_million: float = Field(ge=0)
+
+
+def _default_prices() -> dict[str, ModelPrice]:
+    # Public list prices of common mini-class models (USD per million tokens).
+    return {
+        "gpt-4.1-mini": ModelPrice(input_per_million=0.40, output_per_million=1.60),
+        "gpt-4.1-nano": ModelPrice(input_per_million=0.10, output_per_million=0.40),
+        "gpt-4o-mini": ModelPrice(input_per_million=0.15, output_per_million=0.60),
+    }
+
+
+class LlmSettings(BaseModel):
+    base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint; unset means api.openai.com"
+    )
+    api_key: SecretStr | None = None
+    model: str = "gpt-4.1-mini"
+    task_models: dict[str, str] = Field(
+        default_factory=dict, description="model per task, e.g. {'boundaries': 'gpt-4.1'}"
+    )
+    max_concurrency: int = Field(4, ge=1, le=64)
+    timeout_seconds: float = Field(120.0, gt=0)
+    max_retries: int = Field(4, ge=0, le=10)
+    prices: dict[str, ModelPrice] = Field(default_factory=_default_prices)
+
+    @property
+    def configured(self) -> bool:
+        """True when an endpoint or key is set, i.e. the LLM path can run."""
+        return self.api_key is not None or self.base_url is not None
+
+    def model_for(self, task: str) -> str:
+        return self.task_models.get(task, self.model)
+
+
+class LegistarSettings(BaseModel):
+    client: str = Field("nyc", pattern=r"^[a-z0-9-]+$")
+    token: SecretStr | None = None
+    base_url: str = "https://webapi.legistar.com/v1"
+    timeout_seconds: float = Field(30.0, gt=0)
+
+
+class ReviewSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    secret_key: SecretStr | None = Field(
+        None, description="signs session cookies; a random one is made per start when unset"
+    )
+    editor_password_hash: SecretStr | None = None
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter=NESTED_DELIMITER,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default: a SQLite file under the data dir"
+    )
+    asr: AsrSettings = Field(default_factory=AsrSettings)
+    diarization: DiarizationSettings = Field(default_factory=DiarizationSettings)
+    llm: LlmSettings = Field(default_factory=LlmSettings)
+    legistar: LegistarSettings = Field(default_factory=LegistarSettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'hearings.db').resolve()}"
+
+    @property
+    def hearings_dir(self) -> Path:
+        return self.data_dir / "hearings"
+
+    @property
+    def glossary_path(self) -> Path:
+        return self.asr.glossary_file or self.data_dir / "glossary.txt"
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names it."""
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    lines = []
+    for issue in error.errors():
+        name = ENV_PREFIX + NESTED_DELIMITER.join(str(part) for part in issue["loc"]).upper()
+        given = issue.get("input")
+        lines.append(f"Invalid setting {name}={given!r}: {issue['msg']}")
+    return "\n".join(lines)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings, turning pydantic's error into one line per bad setting."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise SettingsError(describe_validation_error(error)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def masked_settings(settings: Settings) -> dict[str, Any]:
+    """The effective settings as plain data, secrets shown as '**********'."""
+    dumped = settings.model_dump(mode="json")
+    dumped["database_url"] = mask_url_password(settings.effective_database_url)
+    return dumped
+
+
+def mask_url_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable database URL>"
