@@ -209,3 +209,20 @@ class Chapters(Contract):
     def _tiles(self) -> Self:
         check_tiling(self.chapters, self.line_count)
         return self
+
+
+class TokenUsage(Contract):
+    """LLM tokens and their estimated cost, summed over the calls of a stage."""
+
+    calls: int = Field(0, ge=0)
+    tokens_in: int = Field(0, ge=0)
+    tokens_out: int = Field(0, ge=0)
+    cost_usd: float = Field(0.0, ge=0)
+
+    def __add__(self, other: TokenUsage) -> TokenUsage:
+        return TokenUsage(
+            calls=self.calls + other.calls,
+            tokens_in=self.tokens_in + other.tokens_in,
+            tokens_out=self.tokens_out + other.tokens_out,
+            cost_usd=self.cost_usd + other.cost_usd,
+        )

@@ -1,0 +1,1 @@
+"""The storage layer: upserts and queries over `models`, taking and returning schemas."""
