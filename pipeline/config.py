@@ -107,8 +107,9 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Path("data")
-    database_url: str | None = Field(
-        None, description="SQLAlchemy URL; default: a SQLite file under the data dir"
+    database_url: SecretStr | None = Field(
+        None,
+        description="SQLAlchemy URL (secret: may hold a password); default: SQLite in data dir",
     )
     asr: AsrSettings = Field(default_factory=AsrSettings)
     diarization: DiarizationSettings = Field(default_factory=DiarizationSettings)
@@ -119,7 +120,7 @@ class Settings(BaseSettings):
     @property
     def effective_database_url(self) -> str:
         if self.database_url:
-            return self.database_url
+            return self.database_url.get_secret_value()
         return f"sqlite:///{(self.data_dir / 'hearings.db').resolve()}"
 
     @property
