@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from pipeline.cli import config_commands, db_commands
+from pipeline.cli import config_commands, db_commands, roster_commands
 from pipeline.cli.demo_command import demo
+from pipeline.cli.discover_commands import discover_command
 
 app = typer.Typer(
     name="hearings",
@@ -16,3 +17,5 @@ app = typer.Typer(
 app.add_typer(config_commands.app, name="config")
 app.add_typer(db_commands.app, name="db")
 app.command("demo")(demo)
+app.add_typer(roster_commands.app, name="roster")
+app.command("discover")(discover_command)

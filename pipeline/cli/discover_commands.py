@@ -1,0 +1,83 @@
+"""`hearings discover`: find Legistar hearings, store them, list the ones ready to process."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import partial
+from typing import Annotated
+
+import httpx
+import typer
+from rich.table import Table
+
+from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
+from pipeline.sources.discovery import DiscoveryError
+from pipeline.sources.events import NEW_YORK
+from pipeline.sources.legistar import LegistarClient, LegistarError
+from pipeline.sources.legistar_records import LegistarRecordError
+from pipeline.sources.viebit import resolve_viebit
+from pipeline.store.hearings import DiscoveryReport, discover
+
+DATE_FORMATS = ["%Y-%m-%d"]
+NEED_TOKEN = (
+    "discovery reads the Legistar calendar, which needs a (free) token: "
+    "set HEARINGS_LEGISTAR__TOKEN (see https://council.nyc.gov/legislation/api/)"
+)
+
+
+def _as_date(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+def _local_time(moment: datetime | None) -> str:
+    return moment.astimezone(NEW_YORK).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def discover_command(
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            "--since",
+            formats=DATE_FORMATS,
+            help="first hearing date; default: what changed since the last discovery",
+        ),
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        typer.Option("--until", formats=DATE_FORMATS, help="last hearing date (inclusive)"),
+    ] = None,
+) -> None:
+    """Find hearings on the Legistar calendar, store them and list those ready to process."""
+    settings = load_settings_or_fail()
+    if settings.legistar.token is None:
+        fail(NEED_TOKEN)
+    factory = open_database(settings)
+    timeout = settings.legistar.timeout_seconds
+    with LegistarClient(settings.legistar) as client, httpx.Client(timeout=timeout) as pages:
+        try:
+            report = discover(
+                factory,
+                client,
+                _as_date(since),
+                _as_date(until),
+                partial(resolve_viebit, client=pages),
+            )
+        except (LegistarError, LegistarRecordError, DiscoveryError) as error:
+            fail(str(error))
+    print_report(report)
+
+
+def print_report(report: DiscoveryReport) -> None:
+    console.print(
+        f"{report.events_checked} events checked: {len(report.new)} new, "
+        f"{len(report.updated)} updated, {len(report.waiting_for_video)} waiting for video, "
+        f"{len(report.skipped)} skipped, {len(report.ready)} ready to process"
+    )
+    for slug, reason in report.skipped.items():
+        console.print(f"  skipped {slug}: {reason}", highlight=False)
+    if not report.ready:
+        return
+    table = Table("hearing", "when (New York)", "video")
+    for hearing in report.ready:
+        table.add_row(hearing.slug, _local_time(hearing.scheduled_at), hearing.video_url or "")
+    console.print(table)

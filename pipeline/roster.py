@@ -1,0 +1,110 @@
+"""Who could be speaking at a hearing, most likely first (pure: no database here).
+
+For a committee hearing on a given day: the committee's chair(s), then its members, then
+every other council member, then the Speaker and the Public Advocate. Each person appears
+once, at their most likely place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from pydantic import BaseModel
+
+COUNCIL_BODY = "City Council"
+SPEAKER = "Speaker"
+PUBLIC_ADVOCATE = "Public Advocate"
+
+
+class Priority(IntEnum):
+    CHAIR = 0
+    COMMITTEE_MEMBER = 1
+    COUNCIL_MEMBER = 2
+    OFFICER = 3  # the Speaker and the Public Advocate
+
+
+class RosterMember(BaseModel):
+    person_id: int
+    name: str
+    title: str
+    body: str
+    district: int | None = None
+    borough: str | None = None
+    priority: Priority
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One membership active on the hearing's date (a Legistar office record)."""
+
+    person_id: int
+    name: str
+    body: str
+    title: str
+    member_type: str | None = None
+    district: int | None = None
+    borough: str | None = None
+
+
+def officer_title(seat: Seat) -> str | None:
+    """'Speaker' or 'Public Advocate' when the seat makes its holder one, else None."""
+    kind = (seat.member_type or "").upper()
+    if seat.title.lower() in ("the speaker", "speaker") or (
+        "SPEAKER" in kind and "DEPUTY" not in kind and seat.body == COUNCIL_BODY
+    ):
+        return SPEAKER
+    if seat.title.lower() == "public advocate" or "PUBLIC ADVOCATE" in kind:
+        return PUBLIC_ADVOCATE
+    return None
+
+
+def is_chair(title: str) -> bool:
+    lowered = title.lower()
+    return "chair" in lowered and "vice" not in lowered
+
+
+def committee_title(title: str) -> str:
+    return "Chair" if title.upper() in ("CHAIRPERSON", "CHAIR") else title
+
+
+def _member(seat: Seat, title: str, priority: Priority) -> RosterMember:
+    return RosterMember(
+        person_id=seat.person_id,
+        name=seat.name,
+        title=title,
+        body=seat.body,
+        district=seat.district,
+        borough=seat.borough,
+        priority=priority,
+    )
+
+
+def rank_roster(seats: list[Seat], committees: list[str]) -> list[RosterMember]:
+    """The roster for a hearing of `committees` (one, or several for a joint hearing)."""
+    wanted = {name.strip().lower() for name in committees}
+    candidates: list[RosterMember] = []
+    for seat in seats:
+        officer = officer_title(seat)
+        if officer:
+            candidates.append(_member(seat, officer, Priority.OFFICER))
+        if seat.body.lower() in wanted and seat.body != COUNCIL_BODY:
+            chair = is_chair(seat.title)
+            priority = Priority.CHAIR if chair else Priority.COMMITTEE_MEMBER
+            candidates.append(_member(seat, committee_title(seat.title), priority))
+        elif seat.body == COUNCIL_BODY and not officer:
+            candidates.append(_member(seat, "Council Member", Priority.COUNCIL_MEMBER))
+    return _best_place_per_person(candidates)
+
+
+def _best_place_per_person(candidates: list[RosterMember]) -> list[RosterMember]:
+    candidates.sort(
+        key=lambda member: (member.priority, member.title == PUBLIC_ADVOCATE, member.name)
+    )
+    officers = {m.person_id for m in candidates if m.priority == Priority.OFFICER}
+    best: dict[int, RosterMember] = {}
+    for member in candidates:
+        demoted = member.priority == Priority.COUNCIL_MEMBER and member.person_id in officers
+        if member.person_id not in best and not demoted:
+            best[member.person_id] = member
+    return list(best.values())
