@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from pipeline.cli import config_commands, db_commands, roster_commands
+from pipeline.cli.chapter_command import chapter
 from pipeline.cli.demo_command import demo
 from pipeline.cli.discover_commands import discover_command
 
@@ -19,3 +20,4 @@ app.add_typer(db_commands.app, name="db")
 app.command("demo")(demo)
 app.add_typer(roster_commands.app, name="roster")
 app.command("discover")(discover_command)
+app.command("chapter")(chapter)

@@ -1,0 +1,66 @@
+"""Token counting for prompt budgets: tiktoken when its encoding is on disk, else an estimate.
+
+tiktoken downloads its encoding file from the internet on first use and has no offline
+switch, so an offline machine (and every test) would hang on or fail at that download.
+We use tiktoken only when the encoding already sits in its cache folder
+(`TIKTOKEN_CACHE_DIR`, filled by running `tiktoken.get_encoding("o200k_base")` once on a
+connected machine); otherwise we count about one token per four characters, OpenAI's
+published rule of thumb for English, which is close enough to size windows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+ENCODING_NAME = "o200k_base"
+# tiktoken caches a download under sha1(URL); this is the URL its o200k_base loader reads.
+ENCODING_URL = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken"
+CHARACTERS_PER_TOKEN = 4.0
+
+
+class TokenCounter(Protocol):
+    name: str
+
+    def count(self, text: str) -> int: ...
+
+
+class ApproximateCounter:
+    name = "approximate (4 characters per token)"
+
+    def count(self, text: str) -> int:
+        return math.ceil(len(text) / CHARACTERS_PER_TOKEN)
+
+
+class TiktokenCounter:
+    def __init__(self) -> None:
+        import tiktoken
+
+        self.name = f"tiktoken {ENCODING_NAME}"
+        self._encoding = tiktoken.get_encoding(ENCODING_NAME)
+
+    def count(self, text: str) -> int:
+        return len(self._encoding.encode(text, disallowed_special=()))
+
+
+def tiktoken_cache_file() -> Path:
+    cache_dir = os.environ.get("TIKTOKEN_CACHE_DIR") or os.environ.get("DATA_GYM_CACHE_DIR")
+    folder = Path(cache_dir) if cache_dir else Path(tempfile.gettempdir()) / "data-gym-cache"
+    return folder / hashlib.sha1(ENCODING_URL.encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def token_counter() -> TokenCounter:
+    """The best counter available without touching the network."""
+    if tiktoken_cache_file().is_file():
+        return TiktokenCounter()
+    log.info("tiktoken's %s file is not cached; estimating tokens from characters", ENCODING_NAME)
+    return ApproximateCounter()
