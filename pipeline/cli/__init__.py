@@ -8,6 +8,7 @@ from pipeline.cli import config_commands, db_commands, roster_commands
 from pipeline.cli.chapter_command import chapter
 from pipeline.cli.demo_command import demo
 from pipeline.cli.discover_commands import discover_command
+from pipeline.cli.transcribe_command import transcribe
 
 app = typer.Typer(
     name="hearings",
@@ -21,3 +22,4 @@ app.command("demo")(demo)
 app.add_typer(roster_commands.app, name="roster")
 app.command("discover")(discover_command)
 app.command("chapter")(chapter)
+app.command("transcribe")(transcribe)

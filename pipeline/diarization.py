@@ -1,0 +1,67 @@
+"""Who speaks when, with pyannote.audio 4.
+
+The audio goes in memory (`{"waveform", "sample_rate"}`), which skips pyannote's own
+decoder and is much faster than a path. The exclusive diarization (one speaker at a
+time) is kept: it is what words are attributed to.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import torch
+from pyannote.audio import Pipeline
+
+from pipeline.audio import SAMPLE_RATE
+from pipeline.config import DiarizationSettings
+from pipeline.schemas import Diarization, SpeakerTurn
+
+
+class DiarizationUnavailable(RuntimeError):
+    """The diarization pipeline cannot be loaded (no token, offline, bad folder...)."""
+
+
+def resolve_device(device: str) -> str:
+    if device != "auto":
+        return device
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+@lru_cache(maxsize=1)
+def load_pipeline(name: str, token: str | None, device: str) -> Pipeline:
+    """The pipeline by hub name (token needed for gated models) or local folder."""
+    hint = (
+        "Accept its conditions on huggingface.co and set HEARINGS_DIARIZATION__HF_TOKEN, "
+        "or set HEARINGS_DIARIZATION__PIPELINE to a downloaded folder."
+    )
+    try:
+        pipeline = Pipeline.from_pretrained(name, token=token)
+    except (OSError, RuntimeError, ValueError, KeyError) as error:
+        raise DiarizationUnavailable(
+            f"diarization pipeline {name!r} cannot be loaded ({type(error).__name__}). {hint}"
+        ) from error
+    if pipeline is None:
+        raise DiarizationUnavailable(f"diarization pipeline {name!r} is not available. {hint}")
+    return pipeline.to(torch.device(device))
+
+
+def _speaker_bounds(settings: DiarizationSettings) -> dict[str, Any]:
+    bounds = {"min_speakers": settings.min_speakers, "max_speakers": settings.max_speakers}
+    return {name: value for name, value in bounds.items() if value is not None}
+
+
+def diarize(audio: np.ndarray, settings: DiarizationSettings) -> Diarization:
+    """Exclusive speaker turns of 16 kHz mono float32 `audio`, in time order."""
+    token = settings.hf_token.get_secret_value() if settings.hf_token else None
+    pipeline = load_pipeline(settings.pipeline, token, resolve_device(settings.device))
+    waveform = torch.from_numpy(np.ascontiguousarray(audio, dtype=np.float32)).unsqueeze(0)
+    output = pipeline(
+        {"waveform": waveform, "sample_rate": SAMPLE_RATE}, **_speaker_bounds(settings)
+    )
+    turns = [
+        SpeakerTurn(speaker_label=str(label), start=round(turn.start, 3), end=round(turn.end, 3))
+        for turn, _, label in output.exclusive_speaker_diarization.itertracks(yield_label=True)
+    ]
+    return Diarization(turns=sorted(turns, key=lambda turn: (turn.start, turn.end)))

@@ -1,0 +1,201 @@
+"""Steps from a source to `lines.json`: each reads upstream artifacts, skips fresh work.
+
+A step's fingerprint chains its upstream artifacts' fingerprints with its own version and
+settings, so a new source, model or setting re-runs that step and the ones after it.
+Secrets (the Hugging Face token) never enter a fingerprint.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.acquire import CAPTIONS_FILE, Progress, acquire
+from pipeline.artifacts import ArtifactError, file_sha256, fingerprint, run_cached
+from pipeline.asr import load_glossary, transcribe
+from pipeline.attribution import attribute
+from pipeline.audio import AudioInfo, extract_audio, load_audio
+from pipeline.captions import captions_to_lines
+from pipeline.diarization import diarize
+from pipeline.schemas import Diarization, Lines, SourceInfo, Transcript
+from pipeline.stages import HearingContext, Stage, StageResult
+
+ACQUIRE_VERSION = "1"
+AUDIO_VERSION = "1"
+TRANSCRIBE_VERSION = "1"
+DIARIZE_VERSION = "1"
+ATTRIBUTE_VERSION = "1"
+CAPTIONS_VERSION = "1"
+AUDIO_FILE = "audio.wav"
+
+
+class CaptionsUnavailableError(ArtifactError):
+    """The source offered no captions, so the captions path cannot run."""
+
+
+def _folder(context: HearingContext) -> Path:
+    return context.store.hearing_dir(context.slug)
+
+
+def _upstream(context: HearingContext, name: str) -> str:
+    header = context.store.header(context.slug, name)
+    if header is None:
+        raise ArtifactError(f"{name}.json of {context.slug} is missing: run its stage first")
+    return header.fingerprint
+
+
+def _glossary(context: HearingContext) -> list[str]:
+    return load_glossary(context.settings.glossary_path)
+
+
+def _local_file_stamp(source: str) -> list[int] | None:
+    """Size and modification time of a local source, so that a replaced file is re-read."""
+    path = Path(source)
+    if "://" in source or not path.is_file():
+        return None
+    status = path.stat()
+    return [status.st_size, status.st_mtime_ns]
+
+
+def run_acquire(
+    context: HearingContext, source: str, *, force: bool = False, progress: Progress | None = None
+) -> StageResult:
+    """`media.*`, `source.json` and, when the source offers them, `captions.vtt`."""
+    key = fingerprint("acquire", ACQUIRE_VERSION, source, _local_file_stamp(source))
+    if context.store.is_fresh(context.slug, "source", key):
+        recorded = context.store.read(context.slug, "source", SourceInfo)
+        force = force or not (_folder(context) / recorded.media_file).is_file()
+    info, skipped = run_cached(
+        context.store,
+        context.slug,
+        "source",
+        SourceInfo,
+        stage_version=ACQUIRE_VERSION,
+        input_fingerprint=key,
+        compute=lambda: acquire(source, _folder(context), progress=progress),
+        force=force,
+    )
+    minutes = f"{info.duration_seconds / 60:.1f} min" if info.duration_seconds else "? min"
+    summary = f"{info.media_file}: {info.size_bytes / 1e6:.1f} MB, {minutes}"
+    return StageResult(Stage.ACQUIRE, skipped, key, summary)
+
+
+def run_audio(context: HearingContext, *, force: bool = False) -> StageResult:
+    """`audio.wav` (16 kHz mono) and `audio.json`."""
+    key = fingerprint("audio", AUDIO_VERSION, _upstream(context, "source"))
+    source = context.store.read(context.slug, "source", SourceInfo)
+    folder = _folder(context)
+    force = force or not (folder / AUDIO_FILE).is_file()
+    info, skipped = run_cached(
+        context.store,
+        context.slug,
+        "audio",
+        AudioInfo,
+        stage_version=AUDIO_VERSION,
+        input_fingerprint=key,
+        compute=lambda: extract_audio(folder / source.media_file, folder / AUDIO_FILE),
+        force=force,
+    )
+    return StageResult(Stage.AUDIO, skipped, key, f"{info.duration_seconds:.1f} s of audio")
+
+
+def _audio(context: HearingContext) -> np.ndarray:
+    return load_audio(_folder(context) / AUDIO_FILE)
+
+
+def run_transcribe(context: HearingContext, *, force: bool = False) -> StageResult:
+    """`transcript.json` with faster-whisper."""
+    asr = context.settings.asr
+    glossary = _glossary(context)
+    settings = asr.model_dump(mode="json", exclude={"glossary_file"})
+    key = fingerprint(
+        "transcribe", TRANSCRIBE_VERSION, _upstream(context, "audio"), settings, glossary
+    )
+    transcript, skipped = run_cached(
+        context.store,
+        context.slug,
+        "transcript",
+        Transcript,
+        stage_version=TRANSCRIBE_VERSION,
+        input_fingerprint=key,
+        compute=lambda: transcribe(_audio(context), asr, glossary),
+        force=force,
+    )
+    words = sum(len(segment.words) for segment in transcript.segments)
+    summary = f"{len(transcript.segments)} segments, {words} words ({transcript.model})"
+    return StageResult(Stage.TRANSCRIBE, skipped, key, summary)
+
+
+def run_diarize(context: HearingContext, *, force: bool = False) -> StageResult:
+    """`diarization.json` with pyannote."""
+    settings = context.settings.diarization
+    relevant = settings.model_dump(
+        mode="json", include={"pipeline", "min_speakers", "max_speakers"}
+    )
+    key = fingerprint("diarize", DIARIZE_VERSION, _upstream(context, "audio"), relevant)
+    diarization, skipped = run_cached(
+        context.store,
+        context.slug,
+        "diarization",
+        Diarization,
+        stage_version=DIARIZE_VERSION,
+        input_fingerprint=key,
+        compute=lambda: diarize(_audio(context), settings),
+        force=force,
+    )
+    summary = f"{len(diarization.labels)} speakers, {len(diarization.turns)} turns"
+    return StageResult(Stage.DIARIZE, skipped, key, summary)
+
+
+def _lines_summary(lines: Lines) -> str:
+    speakers = len({line.speaker_label for line in lines.lines})
+    return f"{len(lines.lines)} lines, {speakers} speaker labels"
+
+
+def run_attribute(context: HearingContext, *, force: bool = False) -> StageResult:
+    """`lines.json` from the transcript and the diarization."""
+    key = fingerprint(
+        "attribute",
+        ATTRIBUTE_VERSION,
+        _upstream(context, "transcript"),
+        _upstream(context, "diarization"),
+    )
+    lines, skipped = run_cached(
+        context.store,
+        context.slug,
+        "lines",
+        Lines,
+        stage_version=ATTRIBUTE_VERSION,
+        input_fingerprint=key,
+        compute=lambda: attribute(
+            context.store.read(context.slug, "transcript", Transcript),
+            context.store.read(context.slug, "diarization", Diarization),
+        ),
+        force=force,
+    )
+    return StageResult(Stage.ATTRIBUTE, skipped, key, _lines_summary(lines))
+
+
+def run_captions(context: HearingContext, *, force: bool = False) -> StageResult:
+    """`lines.json` from the source's captions: the cheap path and the fallback without ASR."""
+    captions = _folder(context) / CAPTIONS_FILE
+    if not captions.is_file():
+        raise CaptionsUnavailableError(
+            f"{context.slug} has no {CAPTIONS_FILE}: its source offered no captions"
+        )
+    glossary = _glossary(context)
+    key = fingerprint(
+        "captions", CAPTIONS_VERSION, _upstream(context, "source"), file_sha256(captions), glossary
+    )
+    lines, skipped = run_cached(
+        context.store,
+        context.slug,
+        "lines",
+        Lines,
+        stage_version=CAPTIONS_VERSION,
+        input_fingerprint=key,
+        compute=lambda: captions_to_lines(captions.read_text(encoding="utf-8-sig"), glossary),
+        force=force,
+    )
+    return StageResult(Stage.ATTRIBUTE, skipped, key, _lines_summary(lines))

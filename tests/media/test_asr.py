@@ -1,0 +1,99 @@
+"""transcribe with faster-whisper on a tiny scripted model the suite builds itself."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from pipeline.asr import (
+    AsrModelUnavailable,
+    collapse_loops,
+    drop_repetition_loops,
+    load_glossary,
+    load_model,
+    transcribe,
+)
+from pipeline.audio import extract_audio, load_audio
+from pipeline.config import AsrSettings, Settings
+from pipeline.schemas import Segment, Word
+from tests.media.conftest import SCRIPT, silence
+
+
+@pytest.fixture(scope="module")
+def speech(speech_wav: Path, tmp_path_factory: pytest.TempPathFactory):
+    wav = tmp_path_factory.mktemp("asr") / "audio.wav"
+    extract_audio(speech_wav, wav)
+    return load_audio(wav)
+
+
+def words(*texts: str, start: float = 0.0) -> list[Word]:
+    return [Word(text=text, start=start + i, end=start + i + 0.5) for i, text in enumerate(texts)]
+
+
+def test_speech_gives_the_scripted_text_with_timed_words(model_settings: Settings, speech) -> None:
+    transcript = transcribe(speech, model_settings.asr, ["NYCHA", "HPD"])
+
+    assert " ".join(segment.text for segment in transcript.segments) == SCRIPT
+    all_words = [word for segment in transcript.segments for word in segment.words]
+    assert [word.text for word in all_words] == SCRIPT.split()
+    duration = len(speech) / 16_000
+    assert transcript.duration_seconds == pytest.approx(duration)
+    assert all(0 <= w.start <= w.end <= duration + 0.5 for w in all_words)
+    assert all(a.start <= b.start for a, b in itertools.pairwise(all_words))
+    assert transcript.language == "en"
+
+
+def test_batched_pipeline_gives_the_same_words(model_settings: Settings, speech) -> None:
+    transcript = transcribe(speech, model_settings.asr, [], batched=True)
+
+    assert [w.text for s in transcript.segments for w in s.words] == SCRIPT.split()
+
+
+def test_silence_gives_an_empty_transcript(model_settings: Settings) -> None:
+    transcript = transcribe(silence(8.0), model_settings.asr, ["NYCHA"])
+
+    assert transcript.segments == []
+    assert transcript.duration_seconds == pytest.approx(8.0)
+
+
+@pytest.mark.parametrize("model", ["large-v3-turbo", "/no/such/model-folder"])
+def test_unloadable_model_raises_a_specific_error(model: str) -> None:
+    load_model.cache_clear()
+    settings = AsrSettings(model=model, device="cpu")
+    with pytest.raises(AsrModelUnavailable, match="cannot be loaded"):
+        transcribe(silence(1.0), settings, [])
+
+
+def test_phrase_loops_are_collapsed_and_real_repeats_kept() -> None:
+    looped = words("we", "thank", "you", "thank", "you", "thank", "you", "thank", "you", "all")
+    assert [w.text for w in collapse_loops(looped)] == ["we", "thank", "you", "all"]
+    spoken = words("no", "no", "no", "that", "is", "that", "is", "right")
+    assert collapse_loops(spoken) == spoken
+
+
+def test_identical_segments_in_a_row_are_dropped() -> None:
+    def segment(text: str, start: float) -> Segment:
+        return Segment(start=start, end=start + 1, text=text)
+
+    loop = "The committee will now hear testimony."
+    segments = [segment(loop, 0), segment(loop, 1), segment(loop, 2), segment("Aye.", 3)]
+    segments += [segment("Aye.", 4), segment("Aye.", 5), segment("Thank you.", 6)]
+
+    kept = [s.text for s in drop_repetition_loops(segments)]
+
+    assert kept == [loop, "Aye.", "Aye.", "Thank you."]
+
+
+def test_glossary_ignores_comments_and_blank_lines(tmp_path: Path) -> None:
+    glossary = tmp_path / "glossary.txt"
+    glossary.write_text("# civic terms\nNYCHA\n\nMyCity  # the portal\n", encoding="utf-8")
+
+    assert load_glossary(glossary) == ["NYCHA", "MyCity"]
+    assert load_glossary(tmp_path / "absent.txt") == []
+
+
+def test_repository_glossary_has_the_civic_terms() -> None:
+    terms = load_glossary(Path(__file__).resolve().parents[2] / "data" / "glossary.txt")
+    assert {"NYCHA", "HPD", "DOE", "OTI", "MyCity"} <= set(terms)

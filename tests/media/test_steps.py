@@ -1,0 +1,162 @@
+"""The steps chained through the artifact store, and `hearings transcribe` on top of them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.acquire import ViebitSite, acquire
+from pipeline.asr import load_model
+from pipeline.cli import app
+from pipeline.cli.transcribe_command import slug_for
+from pipeline.config import get_settings
+from pipeline.media_steps import (
+    CaptionsUnavailableError,
+    run_acquire,
+    run_attribute,
+    run_audio,
+    run_captions,
+    run_diarize,
+    run_transcribe,
+)
+from pipeline.schemas import Lines, SourceInfo
+from pipeline.stages import HearingContext, Stage
+from tests.media.conftest import SCRIPT_SENTENCES
+from tests.media.test_acquire import CAPTIONS
+from tests.support.media_server import MediaServer, Route
+
+pytestmark = pytest.mark.filterwarnings("ignore:std\\(\\):UserWarning", "ignore::RuntimeWarning")
+VIDEO_PAGE = (
+    b'<html><body><video src="/media/meeting.mp4">'
+    b'<track kind="captions" srclang="en" src="/media/meeting.vtt"></video></body></html>'
+)
+
+
+def run_all(context: HearingContext, source: str) -> list[bool]:
+    results = [
+        run_acquire(context, source),
+        run_audio(context),
+        run_transcribe(context),
+        run_diarize(context),
+        run_attribute(context),
+    ]
+    return [result.skipped for result in results]
+
+
+def test_chain_writes_lines_and_reruns_only_what_a_changed_setting_touches(
+    context: HearingContext, speech_wav: Path
+) -> None:
+    assert run_all(context, str(speech_wav)) == [False] * 5
+    lines = context.store.read(context.slug, "lines", Lines).lines
+    assert [line.text for line in lines] == SCRIPT_SENTENCES
+    assert {line.speaker_label for line in lines} <= {"SPEAKER_00", "SPEAKER_01", "SPEAKER_02"}
+
+    assert run_all(context, str(speech_wav)) == [True] * 5
+
+    context.settings.glossary_path.parent.mkdir(parents=True, exist_ok=True)
+    context.settings.glossary_path.write_text("NYCHA\nHPD\n", encoding="utf-8")
+    assert run_all(context, str(speech_wav)) == [True, True, False, True, False]
+
+
+def test_captions_path_from_a_viebit_page(
+    context: HearingContext, server: MediaServer, clip_mp4: bytes
+) -> None:
+    server.routes["/vod/?v=hearing.mp4"] = Route(b"player.php?hash=0123456789abcdef", "text/html")
+    server.routes["/counciln/0123456789abcdef/hearing.mp4"] = Route(clip_mp4, "video/mp4")
+    server.routes["/counciln/0123456789abcdef/hearing.vtt"] = Route(CAPTIONS.encode(), "text/vtt")
+    site = ViebitSite(page_hosts=("127.0.0.1",), media_base=server.url("/counciln"))
+    folder = context.store.hearing_dir(context.slug)
+    info = acquire(server.url("/vod/?v=hearing.mp4"), folder, viebit=site)
+    context.store.write(context.slug, "source", info, stage_version="1", input_fingerprint="x")
+
+    result = run_captions(context)
+
+    lines = context.store.read(context.slug, "lines", Lines).lines
+    assert [line.text for line in lines] == ["Good morning."]
+    assert result.stage is Stage.ATTRIBUTE and not result.skipped
+
+
+def test_captions_path_without_captions_is_a_clear_error(
+    context: HearingContext, speech_wav: Path
+) -> None:
+    run_acquire(context, str(speech_wav))
+    with pytest.raises(CaptionsUnavailableError, match="no captions"):
+        run_captions(context)
+
+
+def test_cli_transcribes_a_file_and_prints_a_summary(
+    model_settings: object, speech_wav: Path
+) -> None:
+    result = CliRunner().invoke(app, ["transcribe", str(speech_wav), "--slug", "cli-test"])
+
+    assert result.exit_code == 0, result.output
+    assert "real-time factor" in result.output
+    assert "lines" in result.output and "speakers" in result.output
+    lines_file = Path("data/hearings/cli-test/lines.json")
+    assert len(json.loads(lines_file.read_text())["data"]["lines"]) == len(SCRIPT_SENTENCES)
+
+
+def test_cli_stops_after_the_requested_stage(model_settings: object, speech_wav: Path) -> None:
+    result = CliRunner().invoke(app, ["transcribe", str(speech_wav), "--until", "audio"])
+
+    assert result.exit_code == 0, result.output
+    folder = Path("data/hearings/s")
+    assert (folder / "audio.wav").is_file() and not (folder / "transcript.json").exists()
+
+
+def test_cli_falls_back_to_captions_when_the_model_is_missing(
+    model_settings: object,
+    server: MediaServer,
+    clip_mp4: bytes,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HEARINGS_ASR__MODEL", "/no/such/model")
+    get_settings.cache_clear()
+    load_model.cache_clear()
+    server.routes["/meeting"] = Route(VIDEO_PAGE, "text/html")
+    server.routes["/media/meeting.mp4"] = Route(clip_mp4, "video/mp4")
+    server.routes["/media/meeting.vtt"] = Route(CAPTIONS.encode(), "text/vtt")
+
+    result = CliRunner().invoke(app, ["transcribe", server.url("/meeting"), "--slug", "page"])
+
+    assert result.exit_code == 0, result.output
+    assert "using the captions instead" in result.output
+    source = json.loads(Path("data/hearings/page/source.json").read_text())["data"]
+    assert SourceInfo.model_validate(source).captions_url == server.url("/media/meeting.vtt")
+    lines = json.loads(Path("data/hearings/page/lines.json").read_text())["data"]["lines"]
+    assert [line["text"] for line in lines] == ["Good morning."]
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [("file:///etc/passwd", "not accepted"), ("/no/such/file.mp4", "neither")],
+)
+def test_cli_bad_source_is_a_one_line_error(source: str, message: str) -> None:
+    result = CliRunner().invoke(app, ["transcribe", source])
+
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_captions_mode_without_captions_is_a_clear_error(speech_wav: Path) -> None:
+    result = CliRunner().invoke(app, ["transcribe", str(speech_wav), "--captions"])
+
+    assert result.exit_code == 1
+    assert "offered no captions" in result.output
+
+
+@pytest.mark.parametrize(
+    ("source", "slug"),
+    [
+        ("https://councilnyc.viebit.com/vod/?s=true&v=NYCC-PV-CH-COM_241001-100512.mp4",
+         "nycc-pv-ch-com-241001-100512"),
+        ("https://www.youtube.com/watch?v=abc", "abc"),
+        ("/videos/Budget Hearing (Day 2).MP4", "budget-hearing-day-2"),
+    ],
+)  # fmt: skip
+def test_cli_names_the_folder_after_the_source(source: str, slug: str) -> None:
+    assert slug_for(source) == slug
