@@ -162,12 +162,21 @@ class EstimatingClient(LlmClient):
             first, last = variables["first_line"], variables["last_line"]
             found = [(s, k) for s, k in self.starts.items() if first <= s <= last]
             return {"chapters": [{"start_line": s, "kind": k.value} for s, k in found]}
-        sentence = " ".join(["word"] * 15)
-        typical = {"title": " ".join(["word"] * 8), "summary": f"{sentence}. " * 3}
-        typical["bullets"] = [sentence] * 4
-        for name in schema.model_fields:
-            typical.setdefault(name, ["A Name"] if name.endswith("_by") else "A Name")
-        return {name: typical[name] for name in schema.model_fields}
+        if task == "chapter":
+            return {
+                key: typical_text(field.annotation) for key, field in schema.model_fields.items()
+            }
+        return typical_text(schema)
+
+
+def typical_text(schema: Any) -> dict[str, Any]:
+    """A reply of typical length for `schema`: 8-word title, 3 sentences, 4 bullets."""
+    sentence = " ".join(["word"] * 15)
+    typical: dict[str, Any] = {"title": " ".join(["word"] * 8), "summary": f"{sentence}. " * 3}
+    typical["bullets"] = [sentence] * 4
+    for name in schema.model_fields:
+        typical.setdefault(name, ["A Name"] if name.endswith("_by") else "A Name")
+    return {name: typical[name] for name in schema.model_fields}
 
 
 def run_llm(

@@ -20,6 +20,8 @@ from pipeline.chapters.render import (
     SpeakerDirectory,
     condensed_entries,
     shorten,
+    speaker_handles,
+    window_legend,
     window_text,
 )
 from pipeline.chapters.tiling import Proposal
@@ -28,8 +30,10 @@ from pipeline.llm import LlmClient
 from pipeline.schemas import ChapterKind, Line, TokenUsage
 
 CONTEXT_CHAPTERS = 3
-# Line numbers and the speaker's name around each entry's words.
-ENTRY_OVERHEAD_TOKENS = 8
+# A window holds up to ~100 chapter starts of ~15 tokens each; the rest is headroom.
+BOUNDARY_OUTPUT_TOKENS = 3000
+# An entry's line number and speaker handle, and its share of the window's legend.
+ENTRY_OVERHEAD_TOKENS = 5
 KIND_GUIDE = {
     ChapterKind.OPENING_REMARKS: "the chair opens the hearing and frames its subject",
     ChapterKind.REMARKS: "a statement by a member or official that is not testimony",
@@ -109,7 +113,7 @@ def context_of(
             "start_line": proposal.start_line,
             "kind": proposal.kind.value,
             "opening": shorten(
-                f"{speakers.describe(lines[proposal.start_line].speaker_label)}: "
+                f"{speakers.name(lines[proposal.start_line].speaker_label)}: "
                 f"{lines[proposal.start_line].text}",
                 20,
             ),
@@ -130,6 +134,7 @@ def propose_starts(
 ) -> tuple[list[Proposal], TokenUsage]:
     """Chapter starts for the whole hearing, window by window, and the tokens spent."""
     windows = make_windows(condensed_entries(lines), counter, window_tokens, overlap_tokens)
+    handles = speaker_handles(lines)
     found: list[Proposal] = []
     usage = TokenUsage()
     kinds = [{"value": kind.value, "meaning": meaning} for kind, meaning in KIND_GUIDE.items()]
@@ -139,9 +144,12 @@ def propose_starts(
             "first_line": window.first_line,
             "last_line": window.last_line,
             "previous_chapters": context_of(found, lines, speakers),
-            "transcript": window_text(window.entries, speakers),
+            "speakers": window_legend(window.entries, speakers, handles),
+            "transcript": window_text(window.entries, handles),
         }
-        reply = client.ask("boundaries", prompt, variables, ChapterStarts, max_output_tokens=2000)
+        reply = client.ask(
+            "boundaries", prompt, variables, ChapterStarts, max_output_tokens=BOUNDARY_OUTPUT_TOKENS
+        )
         usage += reply.usage
         found.extend(
             Proposal(start.start_line, start.kind)

@@ -84,7 +84,7 @@ def chapter_with_llm(
         client,
         prompts.chapter,
         counter,
-        max_chapter_tokens=options.max_chapter_tokens,
+        options,
     )
     provenance = Provenance(
         generator=client.settings.model_for("chapter"),

@@ -1,10 +1,13 @@
 """How a transcript is shown to a model: speakers by name and role, lines by number.
 
 The boundary pass sees a condensed view, since a boundary almost always falls where the
-speaker changes: one entry per speaker turn, `[412–430] Jennifer Gutiérrez (Chair): first
-words …`, so a window holds hours of hearing for a fraction of its tokens. The writing
-pass sees a chapter's full text, one paragraph per turn, without line numbers. A role is
-shown at a speaker's first appearance only: it costs tokens and says nothing new after.
+speaker changes: one entry per speaker turn, `[412] S3: first words … [430] last line's
+words`, so a window holds hours of hearing for a fraction of its tokens. A turn's range
+is not spelled out (the next entry starts after it), and speakers go by short handles
+that a legend atop the window resolves to names and roles: a full name on each of
+thousands of turns would cost more than the words shown. The writing pass sees a
+chapter's full text, one paragraph per turn headed by the speaker's name, without line
+numbers, under a list of the call's speakers with their roles.
 """
 
 from __future__ import annotations
@@ -51,11 +54,6 @@ class Entry:
     speaker_label: str
     opening: str
 
-    @property
-    def numbers(self) -> str:
-        last = self.stop_line - 1
-        return f"[{self.first_line}]" if last == self.first_line else f"[{self.first_line}–{last}]"
-
 
 def speaker_turns(lines: Sequence[Line]) -> Iterator[Sequence[Line]]:
     """Runs of consecutive lines by the same speaker."""
@@ -86,32 +84,36 @@ def condensed_entries(lines: Sequence[Line], *, max_words: int = 8) -> list[Entr
     return entries
 
 
-class SpeakerNamer:
-    """Names speakers, with their role only the first time each one appears."""
-
-    def __init__(self, speakers: SpeakerDirectory) -> None:
-        self.speakers = speakers
-        self.seen: set[str] = set()
-
-    def __call__(self, label: str) -> str:
-        if label in self.seen:
-            return self.speakers.name(label)
-        self.seen.add(label)
-        return self.speakers.describe(label)
+def speaker_handles(lines: Sequence[Line]) -> dict[str, str]:
+    """Short handles (S1, S2, …) for a hearing's speakers, in order of first appearance."""
+    labels = dict.fromkeys(line.speaker_label for line in lines)
+    return {label: f"S{number}" for number, label in enumerate(labels, 1)}
 
 
-def window_text(entries: Sequence[Entry], speakers: SpeakerDirectory) -> str:
-    name = SpeakerNamer(speakers)
-    return "\n".join(f"{e.numbers} {name(e.speaker_label)}: {e.opening}" for e in entries)
+def window_legend(
+    entries: Sequence[Entry], speakers: SpeakerDirectory, handles: dict[str, str]
+) -> str:
+    """Who each handle in a window is, with their role, one speaker per line."""
+    labels = dict.fromkeys(entry.speaker_label for entry in entries)
+    return "\n".join(f"{handles[label]} = {speakers.describe(label)}" for label in labels)
+
+
+def window_text(entries: Sequence[Entry], handles: dict[str, str]) -> str:
+    return "\n".join(f"[{e.first_line}] {handles[e.speaker_label]}: {e.opening}" for e in entries)
 
 
 def chapter_text(lines: Sequence[Line], speakers: SpeakerDirectory) -> str:
-    """A chapter's full text, one paragraph per speaker turn."""
-    name = SpeakerNamer(speakers)
+    """A chapter's full text, one paragraph per speaker turn, each headed by the name alone."""
     return "\n".join(
-        f"{name(turn[0].speaker_label)}: {' '.join(line.text for line in turn)}"
+        f"{speakers.name(turn[0].speaker_label)}: {' '.join(line.text for line in turn)}"
         for turn in speaker_turns(lines)
     )
+
+
+def speaker_list(lines: Sequence[Line], speakers: SpeakerDirectory) -> str:
+    """Everyone who speaks in `lines`, in order of first appearance, with their role."""
+    labels = dict.fromkeys(line.speaker_label for line in lines)
+    return "; ".join(speakers.describe(label) for label in labels)
 
 
 def transcript_text(lines: Sequence[Line]) -> str:

@@ -3,23 +3,37 @@
 One schema per kind: a Q&A chapter names who asked and who answered, a testimony chapter
 the witness and their organization. The chapter contract has no fields for those names,
 so they are woven into the summary when the model left them out of it.
+
+A long hearing has hundreds of short chapters, and one call each would repeat the
+instructions hundreds of times; so consecutive chapters are written in one call, up to a
+token budget and a number of chapters. Each is shown under its own heading and answered
+under its own key (`chapter_1`, `chapter_2`, …) whose schema is its kind's. The reply
+schema is built for the batch, so it holds exactly the chapters asked for, in order: in
+JSON-schema mode the server enforces it, and in every mode pydantic rejects a missing,
+extra or wrong-kind entry, which the client re-asks once before failing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from pipeline.chapters.options import ChapteringOptions
 from pipeline.chapters.prompts import Prompt
-from pipeline.chapters.render import SpeakerDirectory, chapter_text
+from pipeline.chapters.render import SpeakerDirectory, chapter_text, speaker_list
 from pipeline.chapters.tiling import Span
 from pipeline.chapters.tokens import TokenCounter
-from pipeline.llm import LlmClient, LlmReply
+from pipeline.llm import LlmClient
 from pipeline.schemas import ChapterKind, Line, TokenUsage
 
 TESTIMONY_KINDS = frozenset({ChapterKind.AGENCY_TESTIMONY, ChapterKind.PUBLIC_TESTIMONY})
+# Title, 1–3 sentences and 3–5 bullets take about 250 tokens; the rest is headroom.
+OUTPUT_TOKENS_PER_CHAPTER = 600
 
 
 class ChapterText(BaseModel):
@@ -83,6 +97,89 @@ def fit_lines(
     return list(lines[:head]), list(lines[tail:])
 
 
+@dataclass(frozen=True)
+class ChapterView:
+    """One chapter as the model is shown it: its own lines, abridged when too long."""
+
+    span: Span
+    shown: Sequence[Line]
+    transcript: str
+    tokens: int
+
+
+def chapter_view(
+    span: Span,
+    lines: Sequence[Line],
+    speakers: SpeakerDirectory,
+    counter: TokenCounter,
+    budget: int,
+) -> ChapterView:
+    head, tail = fit_lines(lines[span.start_line : span.stop_line], counter, budget)
+    transcript = chapter_text(head, speakers)
+    if tail:
+        transcript += "\n[…]\n" + chapter_text(tail, speakers)
+    return ChapterView(span, [*head, *tail], transcript, counter.count(transcript))
+
+
+def batch_views(
+    views: Sequence[ChapterView], options: ChapteringOptions
+) -> list[list[ChapterView]]:
+    """Consecutive chapters grouped up to the batch budget; a chapter over it goes alone."""
+    batches: list[list[ChapterView]] = []
+    used = 0
+    for view in views:
+        fits = used + view.tokens <= options.batch_tokens
+        if batches and fits and len(batches[-1]) < options.batch_chapters:
+            batches[-1].append(view)
+            used += view.tokens
+        else:
+            batches.append([view])
+            used = view.tokens
+    return batches
+
+
+def batch_key(position: int) -> str:
+    return f"chapter_{position + 1}"
+
+
+@lru_cache(maxsize=512)
+def batch_schema(kinds: tuple[ChapterKind, ...]) -> type[BaseModel]:
+    """A reply with one entry per chapter asked for, each in its kind's schema."""
+    fields: dict[str, Any] = {
+        batch_key(position): (schema_for(kind), ...) for position, kind in enumerate(kinds)
+    }
+    return create_model("ChapterTexts", __config__=ConfigDict(extra="forbid"), **fields)
+
+
+def write_batch(
+    batch: Sequence[ChapterView],
+    speakers: SpeakerDirectory,
+    client: LlmClient,
+    prompt: Prompt,
+) -> tuple[list[ChapterText], TokenUsage]:
+    variables = {
+        "speakers": speaker_list([line for view in batch for line in view.shown], speakers),
+        "chapters": [
+            {
+                "key": batch_key(position),
+                "kind_label": view.span.kind.label,
+                "text": view.transcript,
+            }
+            for position, view in enumerate(batch)
+        ],
+    }
+    schema = batch_schema(tuple(view.span.kind for view in batch))
+    reply = client.ask(
+        "chapter",
+        prompt,
+        variables,
+        schema,
+        max_output_tokens=OUTPUT_TOKENS_PER_CHAPTER * len(batch),
+    )
+    texts = [getattr(reply.value, batch_key(position)) for position in range(len(batch))]
+    return texts, reply.usage
+
+
 def write_chapters(
     spans: Sequence[Span],
     lines: Sequence[Line],
@@ -90,28 +187,16 @@ def write_chapters(
     client: LlmClient,
     prompt: Prompt,
     counter: TokenCounter,
-    *,
-    max_chapter_tokens: int,
+    options: ChapteringOptions,
 ) -> tuple[list[ChapterText], TokenUsage]:
-    """Texts for all spans, written in parallel (the client bounds concurrency)."""
-
-    def write(span: Span) -> LlmReply[ChapterText]:
-        head, tail = fit_lines(lines[span.start_line : span.stop_line], counter, max_chapter_tokens)
-        transcript = chapter_text(head, speakers)
-        if tail:
-            transcript += "\n[…]\n" + chapter_text(tail, speakers)
-        variables = {
-            "kind": span.kind.value,
-            "kind_label": span.kind.label,
-            "minutes": round(span.seconds(lines) / 60, 1),
-            "transcript": transcript,
-            "abridged": bool(tail),
-        }
-        return client.ask(
-            "chapter", prompt, variables, schema_for(span.kind), max_output_tokens=800
-        )
-
+    """Texts for all spans, in order; batches are written in parallel (the client bounds it)."""
+    views = [
+        chapter_view(span, lines, speakers, counter, options.max_chapter_tokens) for span in spans
+    ]
+    batches = batch_views(views, options)
     with ThreadPoolExecutor(max_workers=client.settings.max_concurrency) as pool:
-        replies = list(pool.map(write, spans))
-    usage = sum((reply.usage for reply in replies), TokenUsage())
-    return [reply.value for reply in replies], usage
+        written = list(
+            pool.map(lambda batch: write_batch(batch, speakers, client, prompt), batches)
+        )
+    texts = [text for batch_texts, _ in written for text in batch_texts]
+    return texts, sum((usage for _, usage in written), TokenUsage())

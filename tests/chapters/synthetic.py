@@ -34,7 +34,8 @@ WITNESSES = [
 ]
 CHAIR = ("Jennifer Gutiérrez", "Chair", "NYC Council")
 KIND_PHRASES = {"testimony": ChapterKind.PUBLIC_TESTIMONY, "questions": ChapterKind.QA}
-SECTION_OPENING = re.compile(r"\[(\d+)(?:–\d+)?\] [^\n[]*?Next we will hear (testimony|questions)")
+SECTION_OPENING = re.compile(r"\[(\d+)\] [^\n[]*?Next we will hear (testimony|questions)")
+BATCH_HEADING = re.compile(r"^## (chapter_\d+): .*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -110,25 +111,44 @@ def true_boundaries(request: ReceivedRequest) -> list[dict[str, object]]:
     """The section openings visible in a boundaries request, as the model's chapter starts."""
     return [
         {"start_line": int(number), "kind": KIND_PHRASES[phrase].value}
-        for number, phrase in SECTION_OPENING.findall(request.user_text)
+        for number, phrase in SECTION_OPENING.findall(request.prompt_text)
     ]
 
 
-def chapter_text(request: ReceivedRequest) -> dict[str, object]:
-    transcript = request.user_text
+def batch_sections(request: ReceivedRequest) -> dict[str, str]:
+    """Each chapter's text in a writing request, by its key."""
+    parts = BATCH_HEADING.split(request.prompt_text)
+    return dict(zip(parts[1::2], (part.strip() for part in parts[2::2]), strict=True))
+
+
+def batch_schemas(request: ReceivedRequest) -> dict[str, str]:
+    """The schema each key of a writing request asks for, by name."""
+    properties = (request.schema or {})["properties"]
+    return {key: value["$ref"].rsplit("/", 1)[-1] for key, value in properties.items()}
+
+
+def scripted_chapter(transcript: str, schema_name: str) -> dict[str, object]:
     topic = re.search(r"about (\w+)", transcript)
     subject = topic.group(1) if topic else "the hearing"
-    speakers = list(dict.fromkeys(re.findall(r"^([^:\n(]+?)(?: \([^)]*\))?:", transcript, re.M)))
+    speakers = list(dict.fromkeys(re.findall(r"^([^:\n]+?):", transcript, re.M)))
     text: dict[str, object] = {
         "title": f"Discussion of {subject}",
         "summary": f"The chapter covers {subject}.",
         "bullets": [f"{subject} point {n}" for n in (1, 2, 3)],
     }
-    if request.schema_name == "QaChapterText":
+    if schema_name == "QaChapterText":
         text |= {"asked_by": speakers[:1], "answered_by": speakers[1:2]}
-    if request.schema_name == "TestimonyChapterText":
+    if schema_name == "TestimonyChapterText":
         text |= {"witness": speakers[-1], "organization": None}
     return text
+
+
+def batch_texts(request: ReceivedRequest) -> dict[str, object]:
+    sections = batch_sections(request)
+    return {
+        key: scripted_chapter(sections[key], schema_name)
+        for key, schema_name in batch_schemas(request).items()
+    }
 
 
 BoundaryScript = Callable[[ReceivedRequest], list[dict[str, object]]]
@@ -146,6 +166,6 @@ class ScriptedModel:
             return FakeReply.json({"chapters": self.boundaries(request)})
         if name == "HearingSummary":
             return FakeReply.json({"summary": "A hearing on city services."})
-        if name and name.endswith("ChapterText"):
-            return FakeReply.json(chapter_text(request))
+        if name == "ChapterTexts":
+            return FakeReply.json(batch_texts(request))
         return FakeReply(content=json.dumps({"unexpected": name}))

@@ -32,13 +32,16 @@ def test_llm_chapters_follow_the_hearing(
     first = chapters.chapters[0]
     assert first.title == "Discussion of parking"
     assert first.provenance.generator == "gpt-4.1-mini"
-    assert first.provenance.prompt_version == "boundaries.v1+chapter.v1"
+    assert first.provenance.prompt_version == "boundaries.v2+chapter.v2"
     assert chapters.summary == "A hearing on city services."
     qa = next(c for c in chapters.chapters if c.kind is ChapterKind.QA)
     assert qa.summary.startswith("Jennifer Gutiérrez question Kevin Chen.")
-    assert result.usage.calls == len(fake_llm.requests) == 1 + len(chapters.chapters) + 1
+    # One boundary window, one call writing all six chapters, one hearing summary.
+    assert result.usage.calls == len(fake_llm.requests) == 3
     assert result.usage.tokens_in == fake_llm.tokens_received
-    assert "[0] Jennifer Gutiérrez (Chair): Thank you." in fake_llm.requests[0].user_text
+    boundaries = fake_llm.requests[0].user_text
+    assert "S1 = Jennifer Gutiérrez (Chair)" in boundaries
+    assert "[0] S1: Thank you." in boundaries
 
 
 def test_a_fresh_artifact_is_not_recomputed(
@@ -58,7 +61,8 @@ def test_labels_stand_in_when_speakers_are_unknown(
     fake_llm: FakeOpenAI, short_hearing: SyntheticHearing
 ) -> None:
     run_chapter(store_hearing(short_hearing, with_speakers=False))
-    assert "[0] SPEAKER_00: Thank you." in fake_llm.requests[0].user_text
+    assert "S1 = SPEAKER_00\n" in fake_llm.requests[0].user_text
+    assert "SPEAKER_00: Thank you." in fake_llm.requests[1].user_text
 
 
 def test_a_new_model_or_chapterer_re_runs_the_stage(
@@ -74,7 +78,8 @@ def test_a_new_model_or_chapterer_re_runs_the_stage(
     assert len({first.fingerprint, offline.fingerprint, renamed.fingerprint}) == 3
     assert not renamed.skipped
     assert stored_chapters(context).chapters[0].provenance.generator == "gpt-4.1-nano"
-    assert fake_llm.requests[-2].body["model"] == "gpt-4.1-nano"
+    writing = [r for r in fake_llm.requests if r.schema_name == "ChapterTexts"]
+    assert writing[-1].body["model"] == "gpt-4.1-nano"
 
 
 def bad_numbers(request: ReceivedRequest) -> list[dict[str, object]]:

@@ -41,7 +41,7 @@ def test_a_chapter_crossing_a_window_edge_stays_whole(
         if "Next we will hear" not in r.user_text.split("Transcript, lines")[1].splitlines()[1]
     ]
     assert crossing, "some window starts inside a chapter"
-    assert "Chapters found before this part" in boundary_requests[1].user_text
+    assert "Chapters before this part" in boundary_requests[1].user_text
     chapters = context.store.read(SLUG, "chapters", Chapters)
     assert [c.start_line for c in chapters.chapters] == short_hearing.starts
 

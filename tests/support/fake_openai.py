@@ -53,6 +53,11 @@ class ReceivedRequest:
         return "\n".join(message["content"] for message in self.messages)
 
     @property
+    def prompt_text(self) -> str:
+        """The first user message: the rendered prompt, before any re-ask."""
+        return next(m["content"] for m in self.messages if m["role"] == "user")
+
+    @property
     def user_text(self) -> str:
         return next(m["content"] for m in reversed(self.messages) if m["role"] == "user")
 
