@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from pipeline.cli import config_commands, db_commands, roster_commands
+from pipeline.cli import config_commands, db_commands, flow_commands, roster_commands
 from pipeline.cli.chapter_command import chapter
 from pipeline.cli.demo_command import demo
 from pipeline.cli.discover_commands import discover_command
@@ -19,7 +19,8 @@ app = typer.Typer(
 app.add_typer(config_commands.app, name="config")
 app.add_typer(db_commands.app, name="db")
 app.command("demo")(demo)
+app.command("chapter")(chapter)
 app.add_typer(roster_commands.app, name="roster")
 app.command("discover")(discover_command)
-app.command("chapter")(chapter)
 app.command("transcribe")(transcribe)
+flow_commands.register(app)

@@ -1,29 +1,59 @@
-"""`hearings demo`: the main job on the embedded defaults and the bundled sample."""
+"""`hearings demo`: the bundled sample hearing through every stage on the embedded defaults.
+
+SQLite under the data folder and Prefect's embedded server: nothing to set up. Each missing
+model falls back (captions, caption speaker marks, offline chapterer) and says so.
+"""
 
 from __future__ import annotations
 
-from pipeline.cli.common import console, load_settings_or_fail
+from pathlib import Path
 
-PLANNED_STAGES = (
-    "acquire",
-    "audio",
-    "transcribe",
-    "diarize",
-    "attribute",
-    "identify",
-    "chapter",
-    "store",
+from models.db import DatabaseUnavailable, current_revision, describe_url, upgrade
+from models.db import transaction as db_transaction
+from pipeline.cli.common import console, engine_or_fail, fail, load_settings_or_fail, open_database
+from pipeline.store.processing import ensure_manual_hearing
+
+SAMPLE_MEDIA = (
+    Path(__file__).resolve().parents[2]
+    / "data"
+    / "samples"
+    / "landmarks-2024-10-01"
+    / "landmarks-2024-10-01.mp4"
 )
+SAMPLE_TITLE = "Subcommittee on Landmarks, Public Sitings and Dispositions (sample)"
 
 
 def demo() -> None:
     """Run the bundled sample hearing through every stage (SQLite, local Prefect)."""
     settings = load_settings_or_fail()
-    console.print("[bold]hearings demo[/]")
-    console.print(f"data folder: {settings.data_dir.resolve()}")
-    console.print(f"database:    {settings.effective_database_url}")
+    engine = engine_or_fail(settings)
+    try:
+        upgrade(engine)
+    except DatabaseUnavailable as error:
+        fail(str(error))
     console.print(
-        "The end-to-end flow is not built yet (see the Prefect flows issue). "
-        "When it is, this command runs the sample in data/samples/ through: "
-        + " → ".join(PLANNED_STAGES)
+        f"database {describe_url(settings.effective_database_url)} "
+        f"at revision {current_revision(engine)}"
+    )
+    if not SAMPLE_MEDIA.is_file():
+        fail(f"the bundled sample {SAMPLE_MEDIA} is missing")
+    with db_transaction(open_database(settings)) as session:
+        slug = ensure_manual_hearing(session, str(SAMPLE_MEDIA), SAMPLE_TITLE).slug
+
+    from flows.process_hearing import process_hearing
+    from pipeline.cli.flow_commands import print_report
+
+    console.print(f"processing the sample hearing [bold]{slug}[/] (Prefect runs it locally)")
+    try:
+        report = process_hearing(slug)
+    except Exception as error:
+        fail(f"the demo failed: {type(error).__name__}: {error}")
+    print_report(report)
+    folder = (settings.hearings_dir / slug).resolve()
+    console.print(
+        "\n[bold]Where to look[/]\n"
+        f"  artifacts (source, audio, lines, speakers, chapters): {folder}\n"
+        "  stages, times and cost:  hearings status\n"
+        "  review and edit chapters: hearings review  (then open the address it prints)\n"
+        "  published pages:          hearings publish  (writes the static site)"
     )

@@ -1,0 +1,87 @@
+"""`backfill`: process given hearings — Legistar event ids, video URLs, local files or dates."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from prefect import flow
+from prefect.task_runners import ThreadPoolTaskRunner
+from sqlalchemy import select
+
+from flows.batch import BatchSummary, process_many
+from flows.nightly import MAX_THREADS, discover_task
+from flows.runtime import run_log, session_factory
+from models import Hearing
+from models.db import transaction
+from pipeline.chapters.step import ChaptererChoice
+from pipeline.sources.viebit import VIEBIT_MEDIA_BASE
+from pipeline.stages import Stage
+from pipeline.store.hearings import as_utc
+from pipeline.store.processing import ensure_manual_hearing, hearing_by_event
+
+
+def _slugs_for_sources(sources: list[str]) -> list[str]:
+    with transaction(session_factory()) as session:
+        return [ensure_manual_hearing(session, source).slug for source in sources]
+
+
+def _slugs_for_events(event_ids: list[int]) -> list[str]:
+    with session_factory()() as session:
+        return [hearing_by_event(session, event_id).slug for event_id in event_ids]
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def _slugs_between(since: date, until: date | None) -> list[str]:
+    """Hearings held in the range that have a video, oldest first."""
+    with session_factory()() as session:
+        rows = session.scalars(
+            select(Hearing)
+            .where(Hearing.legistar_event_id.is_not(None), Hearing.video_url.is_not(None))
+            .order_by(Hearing.scheduled_at, Hearing.id)
+        )
+        held = {
+            row.slug: as_utc(row.scheduled_at).astimezone(NEW_YORK).date()
+            for row in rows
+            if row.scheduled_at
+        }
+    return [slug for slug, day in held.items() if since <= day and (until is None or day <= until)]
+
+
+@flow(name="backfill", task_runner=ThreadPoolTaskRunner(max_workers=MAX_THREADS))
+def backfill(
+    event_ids: list[int] | None = None,
+    sources: list[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    from_stage: Stage | None = None,
+    chapterer: ChaptererChoice = "auto",
+    max_parallel: int = 2,
+    viebit_media_base: str = VIEBIT_MEDIA_BASE,
+    process_deployment: str | None = None,
+) -> BatchSummary:
+    """Process the given hearings; `sources` are video URLs or local files.
+
+    With `since`, hearings held from that date (to `until`) are discovered first.
+    `from_stage` re-runs that stage and every later one even when their artifacts are fresh.
+    With `process_deployment` each hearing runs as a flow run of that deployment.
+    """
+    waiting: list[str] = []
+    skipped: dict[str, str] = {}
+    slugs = [*_slugs_for_events(event_ids or []), *_slugs_for_sources(sources or [])]
+    if since is not None:
+        report = discover_task(since, until, viebit_media_base)
+        waiting, skipped = report.waiting_for_video, report.skipped
+        slugs.extend(_slugs_between(since, until))
+    reports = process_many(
+        list(dict.fromkeys(slugs)),
+        max_parallel=min(max_parallel, MAX_THREADS),
+        from_stage=from_stage,
+        chapterer=chapterer,
+        deployment=process_deployment,
+    )
+    summary = BatchSummary(reports, waiting, skipped)
+    run_log().info("backfill: %s", summary.describe())
+    return summary

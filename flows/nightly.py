@@ -1,0 +1,89 @@
+"""`nightly`: discover new hearings on Legistar, then process every new or unfinished one."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import httpx
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows.batch import BatchSummary, process_many, unfinished_slugs
+from flows.runtime import run_log, session_factory
+from models import SyncState
+from pipeline.chapters.step import ChaptererChoice
+from pipeline.config import get_settings
+from pipeline.sources.legistar import LegistarClient, TransientLegistarError
+from pipeline.sources.viebit import VIEBIT_MEDIA_BASE, resolve_viebit
+from pipeline.store.hearings import DISCOVERY_MARK, DiscoveryReport, discover
+
+MAX_THREADS = 8
+
+
+def _first_since(overlap_days: int) -> date | None:
+    """None once a discovery is recorded (discovery resumes from its mark), else a start."""
+    with session_factory()() as session:
+        if session.get(SyncState, DISCOVERY_MARK) is not None:
+            return None
+    return datetime.now(UTC).date() - timedelta(days=overlap_days)
+
+
+@task(
+    name="discover",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=60,
+    retry_condition_fn=lambda _task, _run, state: isinstance(
+        state.result(raise_on_failure=False), TransientLegistarError | httpx.TransportError
+    ),
+)
+def discover_task(
+    since: date | None, until: date | None, viebit_media_base: str
+) -> DiscoveryReport:
+    settings = get_settings()
+    with httpx.Client(timeout=settings.legistar.timeout_seconds) as http:
+        client = LegistarClient(settings.legistar, http)
+        report = discover(
+            session_factory(),
+            client,
+            since,
+            until,
+            lambda page: resolve_viebit(page, http, viebit_media_base),
+        )
+    run_log().info(
+        "discovery: %d events checked, %d new, %d ready",
+        report.events_checked,
+        len(report.new),
+        len(report.ready),
+    )
+    return report
+
+
+@flow(name="nightly", task_runner=ThreadPoolTaskRunner(max_workers=MAX_THREADS))
+def nightly(
+    since: date | None = None,
+    max_parallel: int = 2,
+    overlap_days: int = 1,
+    chapterer: ChaptererChoice = "auto",
+    viebit_media_base: str = VIEBIT_MEDIA_BASE,
+    process_deployment: str | None = None,
+) -> BatchSummary:
+    """Discover since the last discovery, then process new and unfinished hearings.
+
+    `since` overrides where discovery starts; by default it resumes from the last
+    discovery's mark, or starts `overlap_days` ago on the very first run.
+    With `process_deployment` each hearing runs as a flow run of that deployment (on the
+    GPU pool's workers); without it, as a subflow in this process.
+    """
+    report = discover_task(since or _first_since(overlap_days), None, viebit_media_base)
+    slugs = list(dict.fromkeys([*(h.slug for h in report.ready), *unfinished_slugs()]))
+    reports = process_many(
+        slugs,
+        max_parallel=min(max_parallel, MAX_THREADS),
+        chapterer=chapterer,
+        deployment=process_deployment,
+    )
+    summary = BatchSummary(reports, report.waiting_for_video, report.skipped)
+    run_log().info("nightly: %s", summary.describe())
+    return summary

@@ -1,0 +1,173 @@
+"""`process-hearing`: one hearing through every stage, resumable and one run at a time.
+
+Each stage skips itself when its artifact is fresh, so a run after a crash redoes only
+what was not finished. `from_stage` forces that stage and the ones after it to re-run.
+Missing models fall back, each said in one line: no ASR model → the captions; no pyannote →
+the captions' speaker marks; no LLM → the offline chapterer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prefect import flow
+
+from flows.runtime import ensure_gpu_limit, run_log, session_factory
+from flows.stage_tasks import (
+    StageOutcome,
+    acquire_task,
+    attribute_task,
+    audio_task,
+    chapter_task,
+    diarize_task,
+    identify_task,
+    record_not_needed,
+    store_task,
+    transcribe_task,
+)
+from models import HearingStatus
+from models.db import transaction
+from pipeline.chapters.step import ChaptererChoice
+from pipeline.config import get_settings
+from pipeline.schemas import TokenUsage
+from pipeline.stages import Stage
+from pipeline.store.hearing_lock import HearingBusy, HearingLock
+from pipeline.store.processing import close_interrupted_runs, hearing_by_slug, set_status
+
+
+@dataclass(frozen=True)
+class HearingReport:
+    slug: str
+    status: str
+    stages: list[StageOutcome] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def usage(self) -> TokenUsage:
+        total = TokenUsage()
+        for outcome in self.stages:
+            total = total + outcome.usage
+        return total
+
+
+class StageRunner:
+    """Runs the stages of one hearing in order, forcing those from `from_stage` on."""
+
+    def __init__(
+        self, slug: str, lock: HearingLock, from_stage: Stage | None, chapterer: ChaptererChoice
+    ) -> None:
+        self.slug = slug
+        self.lock = lock
+        self.forced = set(from_stage.and_after()) if from_stage else set()
+        self.chapterer = chapterer
+        self.outcomes: list[StageOutcome] = []
+
+    def force(self, stage: Stage) -> bool:
+        return stage in self.forced
+
+    def record(self, outcome: StageOutcome) -> StageOutcome:
+        self.outcomes.append(outcome)
+        self.lock.renew()
+        return outcome
+
+    def run(self, source: str, captions: str | None) -> list[StageOutcome]:
+        self.record(acquire_task(self.slug, source, captions, self.force(Stage.ACQUIRE)))
+        self.record(audio_task(self.slug, self.force(Stage.AUDIO)))
+        from_captions = not self._words_and_speakers()
+        self.record(attribute_task(self.slug, from_captions, self.force(Stage.ATTRIBUTE)))
+        self.record(identify_task(self.slug, self.force(Stage.IDENTIFY)))
+        if self.chapterer == "auto" and not get_settings().llm.configured:
+            run_log().warning(
+                "fallback: no LLM is configured, so the offline chapterer writes chapters"
+            )
+        self.record(chapter_task(self.slug, self.chapterer, self.force(Stage.CHAPTER)))
+        self.record(store_task(self.slug, self.force(Stage.STORE)))
+        return self.outcomes
+
+    def _words_and_speakers(self) -> bool:
+        """Transcribe and diarize; False when either is unavailable (use the captions)."""
+        transcript = self.record(transcribe_task(self.slug, self.force(Stage.TRANSCRIBE)))
+        if transcript.unavailable:
+            run_log().warning(
+                "fallback: no speech recognition model (%s), so lines come from the captions",
+                transcript.unavailable,
+            )
+            reason = "not needed: lines come from the captions"
+            self.record(record_not_needed(self.slug, Stage.DIARIZE, reason))
+            return False
+        diarization = self.record(diarize_task(self.slug, self.force(Stage.DIARIZE)))
+        if diarization.unavailable:
+            run_log().warning(
+                "fallback: no diarization pipeline (%s), so speakers come from the captions' "
+                "'>>' marks",
+                diarization.unavailable,
+            )
+            return False
+        return True
+
+
+class NothingToProcess(ValueError):
+    """The hearing has no video (yet): nothing is changed."""
+
+
+def _check_processable(slug: str) -> None:
+    """Fail before anything changes for an unknown hearing or one without a video."""
+    with session_factory()() as session:
+        hearing = hearing_by_slug(session, slug)
+        if not hearing.video_url:
+            reason = f" ({hearing.status_reason})" if hearing.status_reason else ""
+            raise NothingToProcess(f"hearing {slug!r} has no video to process{reason}")
+
+
+def _claim(slug: str, wait_seconds: float) -> HearingLock:
+    lock = HearingLock(session_factory(), slug)
+    lock.claim(wait_seconds=wait_seconds)
+    return lock
+
+
+def _start(slug: str) -> tuple[str, str | None]:
+    """Mark the hearing processing (closing runs a dead process left open); its media and
+    captions."""
+    with transaction(session_factory()) as session:
+        interrupted = close_interrupted_runs(session, slug)
+        hearing = hearing_by_slug(session, slug)
+        set_status(session, slug, HearingStatus.PROCESSING)
+        source, captions = hearing.video_url, hearing.captions_url
+    if interrupted:
+        run_log().warning(
+            "%s: %d stage run(s) were interrupted last time; resuming", slug, interrupted
+        )
+    return source or "", captions
+
+
+def _finish(slug: str, status: HearingStatus, error: str | None = None) -> None:
+    with transaction(session_factory()) as session:
+        set_status(session, slug, status, error)
+
+
+@flow(name="process-hearing")
+def process_hearing(
+    slug: str,
+    from_stage: Stage | None = None,
+    chapterer: ChaptererChoice = "auto",
+    wait_seconds: float = 0.0,
+) -> HearingReport:
+    """Process one hearing; a second run of the same hearing waits `wait_seconds`, then exits."""
+    log = run_log()
+    _check_processable(slug)
+    try:
+        lock = _claim(slug, wait_seconds)
+    except HearingBusy as busy:
+        log.warning("%s", busy)
+        return HearingReport(slug, "busy", message=str(busy))
+    try:
+        ensure_gpu_limit()
+        outcomes = StageRunner(slug, lock, from_stage, chapterer).run(*_start(slug))
+        _finish(slug, HearingStatus.DRAFT)
+    except Exception as error:
+        _finish(slug, HearingStatus.FAILED, f"{type(error).__name__}: {error}")
+        raise
+    finally:
+        lock.release()
+    log.info("%s: chapters are ready for review", slug)
+    return HearingReport(slug, HearingStatus.DRAFT.value, outcomes)

@@ -1,0 +1,184 @@
+"""`hearings ingest | nightly | backfill | status`: run the Prefect flows locally.
+
+The flows run in this process on Prefect's embedded server: nothing to start first.
+Prefect is imported inside the commands so that `hearings --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich import box
+from rich.markup import escape
+from rich.table import Table
+from sqlalchemy import select
+
+from models import Hearing, StageRun
+from models.db import transaction
+from pipeline.chapters.step import ChaptererChoice
+from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
+from pipeline.stages import Stage
+from pipeline.store.processing import (
+    HearingNotFound,
+    SourceNotFound,
+    ensure_manual_hearing,
+    hearing_by_event,
+    latest_stage_runs,
+)
+
+if TYPE_CHECKING:
+    from flows.batch import BatchSummary
+    from flows.process_hearing import HearingReport
+
+FromStage = Annotated[
+    Stage | None,
+    typer.Option(
+        "--from-stage", help="re-run this stage and every later one even when they are fresh"
+    ),
+]
+Chapterer = Annotated[
+    ChaptererChoice, typer.Option(help="auto: the LLM when one is configured, else offline")
+]
+MaxParallel = Annotated[int, typer.Option(min=1, help="hearings processed at the same time")]
+NOTE_CHARS = 90
+STATUS_MARKS = {"succeeded": "[green]✓[/]", "skipped": "[dim]–[/]", "failed": "[red]✗[/]"}
+
+
+def _resolve_slug(source: str | None, event_id: int | None, title: str | None) -> str:
+    if (source is None) == (event_id is None):
+        fail("give either a URL or file, or --event ID")
+    factory = open_database(load_settings_or_fail())
+    try:
+        with transaction(factory) as session:
+            if event_id is not None:
+                return hearing_by_event(session, event_id).slug
+            return ensure_manual_hearing(session, source or "", title).slug
+    except (HearingNotFound, SourceNotFound) as error:
+        fail(str(error))
+
+
+def print_report(report: HearingReport) -> None:
+    if report.status == "busy":
+        fail(report.message)
+    table = Table("stage", "result", "seconds", "note", title=f"{report.slug}: {report.status}")
+    for outcome in report.stages:
+        result = "unavailable" if outcome.unavailable else "skipped" if outcome.skipped else "ran"
+        note = outcome.unavailable or outcome.summary
+        note = note if len(note) <= NOTE_CHARS else note[: NOTE_CHARS - 1] + "…"
+        table.add_row(outcome.stage.value, result, f"{outcome.seconds:.1f}", note)
+    console.print(table)
+    usage = report.usage
+    console.print(
+        f"LLM: {usage.tokens_in} tokens in, {usage.tokens_out} out, ${usage.cost_usd:.4f}"
+    )
+
+
+def ingest(
+    source: Annotated[str | None, typer.Argument(help="video URL or local media file")] = None,
+    event_id: Annotated[int | None, typer.Option("--event", help="Legistar event id")] = None,
+    title: Annotated[str | None, typer.Option(help="title of a new manual hearing")] = None,
+    from_stage: FromStage = None,
+    chapterer: Chapterer = "auto",
+    wait: Annotated[float, typer.Option(help="seconds to wait while another run holds it")] = 0,
+) -> None:
+    """Process one hearing through every stage, on this machine."""
+    slug = _resolve_slug(source, event_id, title)
+    from flows.process_hearing import process_hearing
+
+    console.print(f"processing [bold]{slug}[/]")
+    try:
+        report = process_hearing(slug, from_stage=from_stage, chapterer=chapterer,
+                                 wait_seconds=wait)  # fmt: skip
+    except Exception as error:
+        fail(f"{slug} failed: {type(error).__name__}: {error}")
+    print_report(report)
+
+
+def print_summary(summary: BatchSummary) -> None:
+    for report in summary.reports:
+        mark = "[green]✓[/]" if report.status == "draft" else "[red]✗[/]"
+        console.print(f"{mark} {report.slug}: {report.status} {report.message}", highlight=False)
+    console.print(summary.describe())
+
+
+def nightly(max_parallel: MaxParallel = 2, chapterer: Chapterer = "auto") -> None:
+    """Discover new hearings on Legistar and process every new or unfinished one."""
+    open_database(load_settings_or_fail())
+    from flows.nightly import nightly as nightly_flow
+
+    print_summary(nightly_flow(max_parallel=max_parallel, chapterer=chapterer))
+
+
+def backfill(
+    sources: Annotated[list[str] | None, typer.Argument(help="video URLs or media files")] = None,
+    event_ids: Annotated[list[int] | None, typer.Option("--event", help="event id")] = None,
+    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="from")] = None,
+    until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="to")] = None,
+    from_stage: FromStage = None,
+    chapterer: Chapterer = "auto",
+    max_parallel: MaxParallel = 2,
+) -> None:
+    """Process past hearings: by event id, URL, file, or the dates they were held."""
+    if not (sources or event_ids or since):
+        fail("give URLs or files, --event ID, or --since DATE")
+    open_database(load_settings_or_fail())
+    from flows.backfill import backfill as backfill_flow
+
+    print_summary(
+        backfill_flow(
+            event_ids=event_ids or [],
+            sources=sources or [],
+            since=_day(since),
+            until=_day(until),
+            from_stage=from_stage,
+            chapterer=chapterer,
+            max_parallel=max_parallel,
+        )
+    )
+
+
+def _day(moment: datetime | None) -> date | None:
+    return moment.date() if moment else None
+
+
+def status(
+    limit: Annotated[int, typer.Option(min=1, help="how many of the newest hearings")] = 30,
+) -> None:
+    """A table of hearings × stages: what ran, how long it took, what it cost."""
+    factory = open_database(load_settings_or_fail())
+    table = Table(
+        title="stages: ✓ ran (seconds)  – skipped  ✗ failed  … running", box=box.SIMPLE_HEAD
+    )
+    table.add_column("hearing", overflow="fold", ratio=2)
+    table.add_column("stages", ratio=3)
+    table.add_column("cost $", justify="right", no_wrap=True)
+    with factory() as session:
+        hearings = session.scalars(select(Hearing).order_by(Hearing.id.desc()).limit(limit))
+        for hearing in hearings:
+            runs = latest_stage_runs(session, hearing.id)
+            stages = "  ".join(_stage_cell(stage, runs.get(stage.value)) for stage in Stage)
+            cost = sum(run.cost_usd for run in hearing.stage_runs)
+            table.add_row(_hearing_cell(hearing), stages, f"{cost:.4f}")
+    console.print(table)
+
+
+def _hearing_cell(hearing: Hearing) -> str:
+    state = " ".join(filter(None, [hearing.status, hearing.status_reason]))
+    error = f"\n[red]{escape(hearing.error)}[/]" if hearing.error else ""
+    return f"{hearing.slug}\n[bold]{escape(state)}[/]{error}"
+
+
+def _stage_cell(stage: Stage, run: StageRun | None) -> str:
+    if run is None:
+        return f"[dim]{stage.value}[/]"
+    mark = STATUS_MARKS.get(run.status, "[yellow]…[/]")
+    seconds = run.duration_seconds
+    shown = f"{seconds:.1f}" if run.status != "skipped" and seconds is not None else ""
+    return f"{stage.value} {mark}{shown}"
+
+
+def register(app: typer.Typer) -> None:
+    for command in (ingest, nightly, backfill, status):
+        app.command()(command)

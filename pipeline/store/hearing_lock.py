@@ -1,0 +1,155 @@
+"""One run per hearing at a time, across processes and machines sharing the database.
+
+A claim is a row in `sync_state` keyed by the hearing's slug; inserting it is atomic on
+SQLite and PostgreSQL alike. A claim left behind by a process that died (same host, pid
+gone) or that stopped renewing for `stale_after` is taken over by a compare-and-set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import SyncState
+from models.db import transaction
+
+KEY_PREFIX = "hearing-lock:"
+DEFAULT_STALE_AFTER = timedelta(hours=6)
+POLL_SECONDS = 2.0
+
+
+class HearingBusy(RuntimeError):
+    """Another run is processing this hearing now."""
+
+
+@dataclass(frozen=True)
+class Holder:
+    owner: str
+    host: str
+    pid: int
+    since: datetime
+    renewed: datetime
+
+    @classmethod
+    def for_this_process(cls) -> Holder:
+        now = datetime.now(UTC)
+        return cls(uuid.uuid4().hex, socket.gethostname(), os.getpid(), now, now)
+
+    def encode(self) -> str:
+        return json.dumps(
+            {
+                "owner": self.owner,
+                "host": self.host,
+                "pid": self.pid,
+                "since": self.since.isoformat(),
+                "renewed": self.renewed.isoformat(),
+            }
+        )
+
+    @classmethod
+    def decode(cls, value: str) -> Holder:
+        data = json.loads(value)
+        return cls(
+            data["owner"],
+            data["host"],
+            int(data["pid"]),
+            datetime.fromisoformat(data["since"]),
+            datetime.fromisoformat(data["renewed"]),
+        )
+
+    def is_stale(self, stale_after: timedelta) -> bool:
+        if self.host == socket.gethostname() and not _process_alive(self.pid):
+            return True
+        return datetime.now(UTC) - self.renewed > stale_after
+
+    def describe(self) -> str:
+        return f"process {self.pid} on {self.host} (since {self.since:%Y-%m-%d %H:%M:%S} UTC)"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class HearingLock:
+    def __init__(self, factory: sessionmaker[Session], slug: str) -> None:
+        self.factory = factory
+        self.slug = slug
+        self.key = KEY_PREFIX + slug
+        self.holder = Holder.for_this_process()
+
+    def _try_insert(self) -> bool:
+        try:
+            with transaction(self.factory) as session:
+                session.add(SyncState(key=self.key, value=self.holder.encode()))
+        except IntegrityError:
+            return False
+        return True
+
+    def _swap(self, session: Session, expected: str, new: str) -> bool:
+        result = session.execute(
+            update(SyncState)
+            .where(SyncState.key == self.key, SyncState.value == expected)
+            .values(value=new)
+        )
+        return result.rowcount == 1
+
+    def try_claim(self, stale_after: timedelta = DEFAULT_STALE_AFTER) -> Holder | None:
+        """Claim the hearing; on failure return who holds it."""
+        if self._try_insert():
+            return None
+        with transaction(self.factory) as session:
+            current = session.scalar(select(SyncState.value).where(SyncState.key == self.key))
+            if current is None:
+                return self.try_claim(stale_after)  # released meanwhile
+            holder = Holder.decode(current)
+            if holder.is_stale(stale_after) and self._swap(session, current, self.holder.encode()):
+                return None
+            return holder
+
+    def claim(
+        self, *, wait_seconds: float = 0.0, stale_after: timedelta = DEFAULT_STALE_AFTER
+    ) -> None:
+        """Claim or raise HearingBusy, after waiting up to `wait_seconds` for the holder."""
+        deadline = time.monotonic() + wait_seconds
+        while (holder := self.try_claim(stale_after)) is not None:
+            if time.monotonic() >= deadline:
+                raise HearingBusy(
+                    f"hearing {self.slug!r} is already being processed by {holder.describe()}; "
+                    "not starting a second run (try again when it has finished)"
+                )
+            time.sleep(POLL_SECONDS)
+
+    def renew(self) -> None:
+        renewed = Holder(
+            self.holder.owner,
+            self.holder.host,
+            self.holder.pid,
+            self.holder.since,
+            datetime.now(UTC),
+        )
+        with transaction(self.factory) as session:
+            if self._swap(session, self.holder.encode(), renewed.encode()):
+                self.holder = renewed
+
+    def release(self) -> None:
+        with transaction(self.factory) as session:
+            session.execute(
+                delete(SyncState).where(
+                    SyncState.key == self.key, SyncState.value == self.holder.encode()
+                )
+            )

@@ -1,0 +1,84 @@
+"""Task bodies called with `.fn()`: each records a StageRun around its step."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from prefect.states import Failed
+from sqlalchemy import select
+
+from flows.batch import process_one
+from flows.stage_tasks import (
+    acquire_task,
+    attribute_task,
+    audio_task,
+    chapter_task,
+    identify_task,
+    is_transient,
+)
+from models import Hearing, StageRun
+from models.db import transaction
+from pipeline.acquire import DownloadFailedError, NotMediaError
+from pipeline.artifacts import ArtifactError
+from pipeline.llm import LlmUnavailable
+from pipeline.stages import Stage
+
+
+def stage_runs(factory) -> list[tuple[str, str, str | None]]:
+    with factory() as session:
+        runs = session.scalars(select(StageRun).order_by(StageRun.id))
+        return [(run.stage, run.status, run.error) for run in runs]
+
+
+def test_stage_tasks_record_what_they_did(factory, sample_slug, sample_media) -> None:
+    captions = str(sample_media.with_suffix(".vtt"))
+    acquire_task.fn(sample_slug, str(sample_media), captions)
+    audio_task.fn(sample_slug)
+    attribute_task.fn(sample_slug, from_captions=True)
+    first = identify_task.fn(sample_slug)
+    again = identify_task.fn(sample_slug)
+
+    assert first.stage is Stage.IDENTIFY and not first.skipped and again.skipped
+    assert [(stage, status) for stage, status, _ in stage_runs(factory)] == [
+        ("acquire", "succeeded"),
+        ("audio", "succeeded"),
+        ("attribute", "succeeded"),
+        ("identify", "succeeded"),
+        ("identify", "skipped"),
+    ]
+
+
+def test_a_failing_step_is_recorded_and_raised(factory, sample_slug) -> None:
+    with pytest.raises(ArtifactError, match="lines"):
+        identify_task.fn(sample_slug)  # nothing before it has run
+    ((stage, status, error),) = stage_runs(factory)
+    assert (stage, status) == ("identify", "failed") and "ArtifactError" in (error or "")
+
+
+@pytest.mark.usefixtures("prefect_api_url")
+def test_process_one_turns_any_failure_into_a_report(factory) -> None:
+    report = process_one.fn("no-such-hearing", None, "auto")
+    assert report.status == "failed"
+    assert report.message == "no hearing with slug 'no-such-hearing'"
+
+
+def test_only_network_failures_are_retried() -> None:
+    cut = DownloadFailedError("download of the video failed after 6 tries")
+    cut.__cause__ = httpx.ConnectError("connection refused")
+    assert is_transient(acquire_task, None, Failed(data=cut))
+    assert is_transient(chapter_task, None, Failed(data=LlmUnavailable("kept failing")))
+    not_media = NotMediaError("https://example.org/ is a web page, not a media file")
+    assert not is_transient(acquire_task, None, Failed(data=not_media))
+
+
+@pytest.mark.usefixtures("prefect_api_url")
+def test_a_hearing_without_video_is_left_as_it_was(factory) -> None:
+    with transaction(factory) as session:
+        session.add(Hearing(slug="no-video-yet", title="Waiting", status="waiting_for_video"))
+
+    report = process_one.fn("no-video-yet", None, "auto")
+
+    assert report.message == "hearing 'no-video-yet' has no video to process"
+    with factory() as session:
+        assert session.scalar(select(Hearing.status)) == "waiting_for_video"
+        assert session.scalar(select(StageRun)) is None
