@@ -52,8 +52,7 @@ def demo() -> None:
     folder = (settings.hearings_dir / slug).resolve()
     console.print(
         "\n[bold]Where to look[/]\n"
-        f"  artifacts (source, audio, lines, speakers, chapters): {folder}\n"
-        "  stages, times and cost:  hearings status\n"
-        "  review and edit chapters: hearings review  (then open the address it prints)\n"
-        "  published pages:          hearings publish  (writes the static site)"
+        f"  the guide (chapters, summaries):  hearings show {slug} --lines\n"
+        "  stages, times and cost:           hearings status\n"
+        f"  artifacts (source, audio, lines, speakers, chapters): {folder}"
     )

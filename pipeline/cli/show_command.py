@@ -1,0 +1,78 @@
+"""`hearings show SLUG`: a stored hearing as a reader sees it, chapter by chapter.
+
+Each chapter reads like a chapter page: "Q&A · 2:29:06 · 126 sec", its title, summary and
+bullets, then (with `--lines`) its transcript lines with speaker names and timestamps.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Chapter, Hearing, TranscriptLine
+from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
+from pipeline.schemas import ChapterKind
+
+
+def clock(seconds: float) -> str:
+    """Seconds from the media start as H:MM:SS."""
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def kind_label(kind: str) -> str:
+    try:
+        return ChapterKind(kind).label
+    except ValueError:
+        return kind
+
+
+def chapter_heading(chapter: Chapter) -> str:
+    length = round(chapter.end - chapter.start)
+    return f"{kind_label(chapter.kind)} · {clock(chapter.start)} · {length} sec"
+
+
+def _print_chapter(chapter: Chapter, lines: list[TranscriptLine], names: dict[str, str]) -> None:
+    console.print(f"\n[dim]{chapter_heading(chapter)} · {chapter.review_state}[/]")
+    console.print(f"[bold]{escape(chapter.title)}[/]")
+    if chapter.summary:
+        console.print(escape(chapter.summary))
+    for bullet in chapter.bullets:
+        console.print(f"  • {escape(bullet)}")
+    for line in lines:
+        speaker = names.get(line.speaker_label, line.speaker_label)
+        console.print(
+            f"    [cyan]{escape(speaker)}[/] [dim]{clock(line.start)}[/] {escape(line.text)}"
+        )
+
+
+def _load(session: Session, slug: str) -> Hearing:
+    hearing = session.scalars(select(Hearing).where(Hearing.slug == slug)).one_or_none()
+    if hearing is None:
+        fail(f"no hearing {slug!r}; `hearings status` lists the stored ones")
+    return hearing
+
+
+def show(
+    slug: Annotated[str, typer.Argument(help="the hearing's slug (see `hearings status`)")],
+    with_lines: Annotated[
+        bool, typer.Option("--lines", help="print each chapter's transcript lines too")
+    ] = False,
+) -> None:
+    """Print a stored hearing's summary and chapters (and transcript with --lines)."""
+    factory = open_database(load_settings_or_fail())
+    with factory() as session:
+        hearing = _load(session, slug)
+        console.print(f"[bold]{escape(hearing.title)}[/]  [dim]({hearing.status})[/]")
+        if hearing.summary:
+            console.print(escape(hearing.summary))
+        if not hearing.chapters:
+            console.print("[dim]No chapters yet: run `hearings ingest` for this hearing.[/]")
+        names = {speaker.label: speaker.display_name for speaker in hearing.speakers}
+        for chapter in hearing.chapters:
+            lines = hearing.lines[chapter.start_line : chapter.stop_line] if with_lines else []
+            _print_chapter(chapter, lines, names)
