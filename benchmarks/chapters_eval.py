@@ -16,7 +16,9 @@ replies differ in length). The last line is one JSON object with every figure.
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -28,7 +30,7 @@ from openai.lib import type_to_response_format_param
 from pipeline.chapters.llm_chapterer import ChapterPrompts, chapter_with_llm
 from pipeline.chapters.offline import chapter_offline
 from pipeline.chapters.options import ChapteringOptions
-from pipeline.chapters.render import SpeakerDirectory, transcript_text
+from pipeline.chapters.render import SpeakerDirectory, condensed_entries, transcript_text
 from pipeline.chapters.tokens import token_counter
 from pipeline.config import get_settings
 from pipeline.llm import LlmClient, LlmReply, price_usage
@@ -135,6 +137,26 @@ def evaluate(chapters: Chapters, lines: Sequence[Line], reference: Sequence[floa
     return scores
 
 
+def view_coverage(lines: Sequence[Line], reference: Sequence[float]) -> dict[str, float]:
+    """How near each reference boundary the boundary pass shows a numbered entry start.
+
+    An entry shows its line's number, speaker and first words, so a reference boundary near
+    one is one the model can place; this is the boundary view's recall ceiling.
+    """
+    shown = sorted(lines[entry.first_line].start for entry in condensed_entries(lines))
+
+    def distance(moment: float) -> float:
+        at = bisect.bisect_left(shown, moment)
+        return min(abs(shown[k] - moment) for k in (at - 1, at) if 0 <= k < len(shown))
+
+    distances = [distance(moment) for moment in reference]
+    return {
+        "view_entries": len(shown),
+        "reference_within_5s_of_entry": sum(d <= 5 for d in distances) / len(distances),
+        "reference_within_30s_of_entry": sum(d <= 30 for d in distances) / len(distances),
+    }
+
+
 class EstimatingClient(LlmClient):
     """Counts the exact prompts of the LLM path; answers with the offline chapters."""
 
@@ -143,13 +165,17 @@ class EstimatingClient(LlmClient):
         self.starts = {chapter.start_line: chapter.kind for chapter in offline.chapters}
         self.tokens_in_by_task: Counter[str] = Counter()
         self.schema_tokens = 0
+        # The writing pass calls ask() from several threads; `+=` on shared counts is not atomic.
+        self.lock = threading.Lock()
 
     def ask(self, task, prompt, variables, schema, *, max_output_tokens=1024):  # type: ignore[no-untyped-def]
         counter = token_counter()
         tokens_in = sum(counter.count(m["content"]) for m in prompt.render(variables))
-        self.tokens_in_by_task[task] += tokens_in
         # Providers also bill the JSON schema sent in response_format; counted apart.
-        self.schema_tokens += counter.count(json.dumps(type_to_response_format_param(schema)))
+        schema_tokens = counter.count(json.dumps(type_to_response_format_param(schema)))
+        with self.lock:
+            self.tokens_in_by_task[task] += tokens_in
+            self.schema_tokens += schema_tokens
         value = schema.model_validate(self.answer(task, variables, schema))
         tokens_out = counter.count(value.model_dump_json())
         model = self.settings.model_for(task)
@@ -236,7 +262,9 @@ def main() -> None:
             "token_counter": token_counter().name,
             "transcript_tokens": transcript_tokens,
             "offline": evaluate(offline, lines, reference) | {"seconds": seconds},
-            "llm": scored | llm_figures(usage, estimator, hours, transcript_tokens),
+            "llm": scored
+            | llm_figures(usage, estimator, hours, transcript_tokens)
+            | view_coverage(lines, reference),
         }
     )
 

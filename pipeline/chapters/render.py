@@ -1,13 +1,16 @@
 """How a transcript is shown to a model: speakers by name and role, lines by number.
 
 The boundary pass sees a condensed view, since a boundary almost always falls where the
-speaker changes: one entry per speaker turn, `[412] S3: first words … [430] last line's
-words`, so a window holds hours of hearing for a fraction of its tokens. A turn's range
-is not spelled out (the next entry starts after it), and speakers go by short handles
-that a legend atop the window resolves to names and roles: a full name on each of
-thousands of turns would cost more than the words shown. The writing pass sees a
-chapter's full text, one paragraph per turn headed by the speaker's name, without line
-numbers, under a list of the call's speakers with their roles.
+speaker changes: one entry per speaker turn, `[412] S3: its first few words …`, so a window
+holds hours of hearing for a fraction of its tokens. A turn runs until the next entry; a
+one-line interjection ("Yes.", "Thank you.", a diarization slip) between two stretches of
+the same speaker is folded into that speaker's turn rather than splitting it in three, and
+a line where the speaker hands over ("our next speaker", "you may proceed") starts an entry
+of its own, since a chair often closes one chapter and opens the next in a single turn.
+Speakers go by short handles that a legend atop the window resolves to names and roles: a
+full name on each of thousands of turns would cost more than the words shown. The writing
+pass sees a chapter's full text, one paragraph per turn headed by the speaker's name,
+without line numbers, under a list of the call's speakers with their roles.
 """
 
 from __future__ import annotations
@@ -15,7 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from pipeline.chapters.segmentation import PROCEDURAL_CUE
 from pipeline.schemas import Line, SpeakerIdentities, SpeakerIdentity
+
+# A turn's first words carry its cue ("Thank you. Our next panel will", "Good morning, my
+# name is", "My question is for"); the rest of a long turn says little about where it starts.
+OPENING_WORDS = 7
+# "Yes.", "Here.", "Thank you so much.", "Two minutes.": no chapter starts with these.
+INTERJECTION_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -69,19 +79,56 @@ def shorten(text: str, max_words: int) -> str:
     return text if len(words) <= max_words else " ".join(words[:max_words]) + " …"
 
 
-def condensed_entries(lines: Sequence[Line], *, max_words: int = 8) -> list[Entry]:
-    """One entry per speaker turn: its line numbers, its first words and its last line's.
+def is_interjection(turns: Sequence[Sequence[Line]], position: int, speaker_label: str) -> bool:
+    """A short one-line turn after which `speaker_label` simply goes on."""
+    turn = turns[position]
+    return (
+        position + 1 < len(turns)
+        and len(turn) == 1
+        and len(turn[0].text.split()) <= INTERJECTION_WORDS
+        and turns[position + 1][0].speaker_label == speaker_label
+    )
 
-    The last line is shown because a chair often closes a turn with the transition
-    ("Next we will hear from the Department of Transportation").
-    """
-    entries = []
-    for turn in speaker_turns(lines):
-        opening = shorten(" ".join(line.text for line in turn[:-1]) or turn[0].text, max_words)
-        if len(turn) > 1:
-            opening += f" [{turn[-1].index}] {shorten(turn[-1].text, max_words)}"
-        entries.append(Entry(turn[0].index, turn[-1].index + 1, turn[0].speaker_label, opening))
-    return entries
+
+def boundary_turns(lines: Sequence[Line]) -> list[list[Line]]:
+    """Speaker turns with interjections folded into the turn they interrupt."""
+    turns = list(speaker_turns(lines))
+    folded: list[list[Line]] = []
+    for position, turn in enumerate(turns):
+        current = folded[-1][0].speaker_label if folded else None
+        if current is not None and (
+            turn[0].speaker_label == current or is_interjection(turns, position, current)
+        ):
+            folded[-1].extend(turn)
+        else:
+            folded.append(list(turn))
+    return folded
+
+
+def handover_parts(turn: Sequence[Line]) -> Iterator[Sequence[Line]]:
+    """A turn cut where its speaker hands over, by the offline chapterer's procedural cues."""
+    start = 0
+    for position in range(1, len(turn) + 1):
+        if position == len(turn) or (
+            turn[position].speaker_label == turn[0].speaker_label
+            and PROCEDURAL_CUE.search(turn[position].text)
+        ):
+            yield turn[start:position]
+            start = position
+
+
+def condensed_entries(lines: Sequence[Line], *, max_words: int = OPENING_WORDS) -> list[Entry]:
+    """The boundary view: each turn's (and handover's) first line number and first words."""
+    return [
+        Entry(
+            part[0].index,
+            part[-1].index + 1,
+            part[0].speaker_label,
+            shorten(" ".join(line.text for line in part), max_words),
+        )
+        for turn in boundary_turns(lines)
+        for part in handover_parts(turn)
+    ]
 
 
 def speaker_handles(lines: Sequence[Line]) -> dict[str, str]:

@@ -1,14 +1,21 @@
-"""Step d: one paragraph about the whole hearing, from its chapter list alone.
+"""Step d: one paragraph about the whole hearing, from its chapters' summaries.
 
-The list fits a budget of a small share of the transcript's tokens: with each chapter's
-summary when they fit, else titles only, and for a hearing with hundreds of chapters the
-titles of its longest ones (in hearing order), which a 3–5 sentence summary would name
-anyway. Without that budget, the list of a long hearing grows as fast as the hearing.
+The model reads each chapter's kind, title and summary, in hearing order. That list grows
+with the hearing, so it has a budget: the larger of a floor and a share of the transcript's
+tokens. The floor holds some 120 chapters at a title and 1–3 sentences each, which covers
+a committee hearing of six hours (60–120 chapters); a dense public hearing, with a chapter
+every two minutes, outgrows it after about four hours. Past the budget, the list thins out
+gradually rather than all at once: the least telling entries go first, procedural chapters
+before others and short chapters before long ones, and a chapter loses its summary well
+before it loses its title, which costs a fifth as much and still says who testified on
+what. On the 15-hour CPC hearing (467 chapters, replies of typical length), 65 keep their
+summaries, 215 more their titles, and the shortest 187 are left out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,12 +23,13 @@ from pipeline.chapters.prompts import Prompt
 from pipeline.chapters.render import transcript_text
 from pipeline.chapters.tokens import TokenCounter
 from pipeline.llm import LlmClient
-from pipeline.schemas import Chapter, Line, TokenUsage
+from pipeline.schemas import Chapter, ChapterKind, Line, TokenUsage
 
-# The chapter list may cost at most this share of the transcript's tokens, and never less
-# than the floor, which holds a short hearing's list whole.
-OUTLINE_SHARE = 0.01
-OUTLINE_MIN_TOKENS = 500
+# The list may cost the larger of these: the floor holds ~100 chapters with summaries.
+OUTLINE_MIN_TOKENS = 8000
+OUTLINE_SHARE = 0.045
+# A chapter keeps its title until chapters this many times as long lose their summaries.
+TITLE_WEIGHT = 3.0
 
 
 class HearingSummary(BaseModel):
@@ -30,51 +38,61 @@ class HearingSummary(BaseModel):
     summary: str = Field(description="3 to 5 sentences about the whole hearing")
 
 
-def outline_entries(chapters: Sequence[Chapter], with_summaries: bool) -> list[dict[str, str]]:
-    return [
-        {
-            "kind": chapter.kind.label,
-            "title": chapter.title,
-            "summary": chapter.summary if with_summaries else "",
-        }
-        for chapter in chapters
-    ]
+@dataclass(frozen=True)
+class Cut:
+    """Leaving out one chapter's summary, or (after it) the chapter's whole entry."""
+
+    value: float
+    position: int
+    whole_entry: bool
 
 
-def longest_within(
-    chapters: Sequence[Chapter], lines: Sequence[Line], costs: Sequence[int], budget: int
-) -> list[int]:
-    """Positions of the longest chapters whose costs fit `budget`, in hearing order."""
+def entry_text(chapter: Chapter, with_summary: bool) -> dict[str, str]:
+    summary = chapter.summary if with_summary else ""
+    return {"kind": chapter.kind.label, "title": chapter.title, "summary": summary}
 
-    def seconds(position: int) -> float:
-        chapter = chapters[position]
-        return lines[chapter.stop_line - 1].end - lines[chapter.start_line].start
 
-    kept, used = [], 0
-    for position in sorted(range(len(chapters)), key=seconds, reverse=True):
-        if used + costs[position] > budget:
-            break
-        kept.append(position)
-        used += costs[position]
-    return sorted(kept)
+def entry_cost(entry: dict[str, str], counter: TokenCounter) -> int:
+    return counter.count(" ".join(entry.values())) + 2
+
+
+def cuts_in_order(chapters: Sequence[Chapter], lines: Sequence[Line]) -> list[Cut]:
+    """Every possible cut, least telling first; a procedural chapter tells nothing."""
+    cuts = []
+    for position, chapter in enumerate(chapters):
+        procedural = chapter.kind is ChapterKind.PROCEDURE
+        seconds = 0.0 if procedural else chapter_seconds(chapter, lines)
+        cuts.append(Cut(seconds, position, whole_entry=False))
+        cuts.append(Cut(TITLE_WEIGHT * seconds, position, whole_entry=True))
+    return sorted(cuts, key=lambda cut: (cut.value, cut.whole_entry, cut.position))
+
+
+def chapter_seconds(chapter: Chapter, lines: Sequence[Line]) -> float:
+    return lines[chapter.stop_line - 1].end - lines[chapter.start_line].start
 
 
 def outline(
     chapters: Sequence[Chapter], lines: Sequence[Line], counter: TokenCounter, budget: int
 ) -> list[dict[str, str]]:
     """The chapter list the hearing summary is written from, within `budget` tokens."""
-
-    def costs(entries: Sequence[dict[str, str]]) -> list[int]:
-        return [counter.count(" ".join(entry.values())) + 2 for entry in entries]
-
-    with_summaries = outline_entries(chapters, with_summaries=True)
-    if sum(costs(with_summaries)) <= budget:
-        return with_summaries
-    titles = outline_entries(chapters, with_summaries=False)
-    title_costs = costs(titles)
-    if sum(title_costs) <= budget:
-        return titles
-    return [titles[position] for position in longest_within(chapters, lines, title_costs, budget)]
+    full = [entry_cost(entry_text(chapter, True), counter) for chapter in chapters]
+    titled = [entry_cost(entry_text(chapter, False), counter) for chapter in chapters]
+    with_summary, listed = set(range(len(chapters))), set(range(len(chapters)))
+    used = sum(full)
+    for cut in cuts_in_order(chapters, lines):
+        if used <= budget:
+            break
+        if cut.whole_entry:
+            listed.discard(cut.position)
+            used -= titled[cut.position]
+        else:
+            with_summary.discard(cut.position)
+            used -= full[cut.position] - titled[cut.position]
+    return [
+        entry_text(chapter, position in with_summary)
+        for position, chapter in enumerate(chapters)
+        if position in listed
+    ]
 
 
 def summarize_hearing(

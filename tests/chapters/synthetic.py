@@ -1,8 +1,9 @@
 """A synthetic hearing with known chapters, and a scripted model that reads it like an LLM.
 
-Every section opens with the chair saying "Next we will hear <kind> about <topic>.", and
-its other lines draw on that topic's own words, so both the scripted model and the offline
-segmenter have something real to find.
+Every section opens with the chair handing over ("Thank you. Our next panel will testify
+about <topic>." or "… We will now take questions about <topic>."), and its other lines draw
+on that topic's own words, so both the scripted model and the offline segmenter have
+something real to find.
 """
 
 from __future__ import annotations
@@ -33,8 +34,12 @@ WITNESSES = [
     ("Sam Ortiz", "Organizer", "Riders Alliance"),
 ]
 CHAIR = ("Jennifer Gutiérrez", "Chair", "NYC Council")
-KIND_PHRASES = {"testimony": ChapterKind.PUBLIC_TESTIMONY, "questions": ChapterKind.QA}
-SECTION_OPENING = re.compile(r"\[(\d+)\] [^\n[]*?Next we will hear (testimony|questions)")
+OPENERS = {"testimony": "Our next panel will testify", "questions": "We will now take questions"}
+KIND_PHRASES = {
+    OPENERS["testimony"]: ChapterKind.PUBLIC_TESTIMONY,
+    OPENERS["questions"]: ChapterKind.QA,
+}
+SECTION_OPENING = re.compile(rf"\[(\d+)\] [^\n[]*?({'|'.join(KIND_PHRASES)})")
 BATCH_HEADING = re.compile(r"^## (chapter_\d+): .*$", re.M)
 
 
@@ -61,7 +66,7 @@ def section_texts(
     topic = list(TOPICS)[section % len(TOPICS)]
     phrase = "testimony" if section % 2 == 0 else "questions"
     witness = f"SPEAKER_{1 + section % len(WITNESSES):02d}"
-    texts = [("SPEAKER_00", f"Thank you. Next we will hear {phrase} about {topic}.")]
+    texts = [("SPEAKER_00", f"Thank you. {OPENERS[phrase]} about {topic}.")]
     for position in range(lines_per_section - 1):
         asking = phrase == "questions" and position % 6 == 0
         text = sentence(rng, topic) + (" Why is that?" if asking else "")

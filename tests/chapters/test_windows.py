@@ -38,7 +38,7 @@ def test_a_chapter_crossing_a_window_edge_stays_whole(
     crossing = [
         r
         for r in boundary_requests
-        if "Next we will hear" not in r.user_text.split("Transcript, lines")[1].splitlines()[1]
+        if "Thank you. " not in r.user_text.split("Transcript, lines")[1].splitlines()[1]
     ]
     assert crossing, "some window starts inside a chapter"
     assert "Chapters before this part" in boundary_requests[1].user_text

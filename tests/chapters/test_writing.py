@@ -51,7 +51,7 @@ def test_a_long_chapter_is_shown_abridged_from_both_ends(
     abridged = chapter_view(span, lines, speakers, counter, budget=300)
     assert "[…]" not in whole.transcript and len(whole.shown) == 50
     head, tail = abridged.transcript.split("\n[…]\n")
-    assert head.startswith("Jennifer Gutiérrez: Thank you. Next we will hear testimony")
+    assert head.startswith("Jennifer Gutiérrez: Thank you. Our next panel will testify")
     assert tail.endswith(lines[49].text)
     assert abridged.tokens < 400 < whole.tokens
     numbers = [line.index for line in abridged.shown]
