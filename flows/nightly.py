@@ -39,7 +39,7 @@ def _first_since(overlap_days: int) -> date | None:
     ),
 )
 def discover_task(
-    since: date | None, until: date | None, viebit_media_base: str
+    since: date | None, until: date | None, viebit_media_base: str, overlap_days: int = 1
 ) -> DiscoveryReport:
     settings = get_settings()
     with httpx.Client(timeout=settings.legistar.timeout_seconds) as http:
@@ -50,6 +50,7 @@ def discover_task(
             since,
             until,
             lambda page: resolve_viebit(page, http, viebit_media_base),
+            overlap=timedelta(days=overlap_days),
         )
     run_log().info(
         "discovery: %d events checked, %d new, %d ready",
@@ -72,11 +73,13 @@ def nightly(
     """Discover since the last discovery, then process new and unfinished hearings.
 
     `since` overrides where discovery starts; by default it resumes from the last
-    discovery's mark, or starts `overlap_days` ago on the very first run.
+    discovery's mark less `overlap_days`, or starts `overlap_days` ago on the very first run.
     With `process_deployment` each hearing runs as a flow run of that deployment (on the
     GPU pool's workers); without it, as a subflow in this process.
     """
-    report = discover_task(since or _first_since(overlap_days), None, viebit_media_base)
+    report = discover_task(
+        since or _first_since(overlap_days), None, viebit_media_base, overlap_days
+    )
     slugs = list(dict.fromkeys([*(h.slug for h in report.ready), *unfinished_slugs()]))
     reports = process_many(
         slugs,

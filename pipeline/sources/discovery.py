@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from pipeline.sources.events import HearingPlan, PlanStatus, agenda_details, plan_hearing
@@ -64,14 +64,17 @@ def fetch_events(
     until: date | None,
     mark: datetime | None,
     waiting_from: date | None,
+    overlap: timedelta = timedelta(0),
 ) -> list[LegistarEvent]:
+    """Events of `since`..`until`, or, with no `since`, those modified after `mark - overlap`
+    plus those from `waiting_from` on (hearings still waiting for their video)."""
     if since is not None:
         return dedupe_events(source.events(start=since, end=until))
     if mark is None:
         raise DiscoveryError(
             "no previous discovery is recorded: run `hearings discover --since DATE` once"
         )
-    changed = source.events(modified_since=mark, end=until)
+    changed = source.events(modified_since=mark - overlap, end=until)
     rechecked = source.events(start=waiting_from, end=until) if waiting_from else []
     return dedupe_events([*changed, *rechecked])
 

@@ -29,6 +29,9 @@ from pipeline.store.roster import ChangeCounter, upsert_body
 DISCOVERY_MARK = "legistar.events.last_modified_utc"
 # Older hearings still without video are re-read only when Legistar reports a change.
 RECHECK_WINDOW = timedelta(days=30)
+# Incremental runs re-read events changed shortly before the mark: an edit Legistar records
+# late (or a clock skew) is not missed, and re-reading is harmless since upserts are idempotent.
+MARK_OVERLAP = timedelta(days=1)
 # Statuses discovery owns; once a hearing is being processed, its status belongs to the flow.
 DISCOVERY_STATUSES = {
     HearingStatus.DISCOVERED,
@@ -69,14 +72,16 @@ def discover(
     until: date | None,
     resolve_video: VideoResolver,
     recheck_window: timedelta = RECHECK_WINDOW,
+    overlap: timedelta = MARK_OVERLAP,
 ) -> DiscoveryReport:
     """Upsert the hearings of `since`..`until`, or, with no `since`, of events changed since
-    the last discovery plus those of the last `recheck_window` still waiting for video."""
+    the last discovery (less `overlap`) plus those of the last `recheck_window` still waiting
+    for video."""
     with factory() as session:
         stored = _stored_events(session)
         mark = _read_mark(session)
         waiting_from = _oldest_waiting_date(session, datetime.now(UTC) - recheck_window)
-    events = fetch_events(source, since, until, mark, waiting_from)
+    events = fetch_events(source, since, until, mark, waiting_from, overlap)
     prepared = prepare_hearings(events, stored, source, resolve_video)
     with transaction(factory) as session:
         report = _write(session, prepared)

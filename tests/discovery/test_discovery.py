@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -147,7 +147,10 @@ def test_the_nightly_run_rechecks_hearings_waiting_for_video(
         partial(resolve_viebit, client=page_client),
         recheck_window=datetime.now(UTC) - datetime(2024, 10, 1, tzinfo=UTC),
     )
-    assert legistar_server.state.count("EventLastModifiedUtc+gt+datetime%27" + mark.value[:4])
+    a_day_before_mark = (datetime.fromisoformat(mark.value) - timedelta(days=1)).isoformat()
+    assert legistar_server.state.count(
+        "EventLastModifiedUtc+gt+datetime%27" + a_day_before_mark[:16].replace(":", "%3A")
+    )
     ready = stored(session_factory, ZONING_EVENT)
     assert (ready.status, ready.status_reason) == (HearingStatus.DISCOVERED, None)
     assert ZONING_SLUG in nightly.updated
