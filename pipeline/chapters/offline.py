@@ -72,9 +72,9 @@ def classify(span: Span, lines: Sequence[Line], speakers: SpeakerDirectory) -> C
     dominant, dominant_words = shares.most_common(1)[0]
     if len(VOTE_CUE.findall(text)) >= 3:
         return ChapterKind.VOTE
+    if span.start_line == 0:
+        return ChapterKind.OPENING_REMARKS  # a hearing opens with the chair's remarks
     if dominant_words / total >= 0.7:
-        if span.start_line == 0:
-            return ChapterKind.OPENING_REMARKS
         return monologue_kind(speakers.role(dominant) or "", speakers.organization(dominant) or "")
     if text.count("?") >= 3 and len(shares) >= 2:
         return ChapterKind.QA
@@ -139,20 +139,28 @@ def write_offline(
     return title, summary, bullets
 
 
+def describe_length(seconds: float, chapter_count: int) -> str:
+    """'A 45-minute hearing in 6 chapters.' or 'A 3.2-hour hearing in 1 chapter.'"""
+    span = (
+        f"{seconds / 3600:.1f}-hour" if seconds >= 3600 else f"{max(1, round(seconds / 60))}-minute"
+    )
+    return f"A {span} hearing in {chapter_count} chapter{'s' if chapter_count != 1 else ''}."
+
+
 def offline_hearing_summary(
     chapters: Sequence[Chapter],
     lines: Sequence[Line],
     speakers: SpeakerDirectory,
     weights: TermWeights,
 ) -> str:
-    hours = (lines[-1].end - lines[0].start) / 3600 if lines else 0.0
+    seconds = lines[-1].end - lines[0].start if lines else 0.0
     topics = keywords(lines, weights, count=5)
     witnesses = [
         speakers.name(speaker_shares(lines[c.start_line : c.stop_line]).most_common(1)[0][0])
         for c in chapters
         if c.kind in (ChapterKind.PUBLIC_TESTIMONY, ChapterKind.AGENCY_TESTIMONY)
     ]
-    sentences = [f"A hearing of {hours:.1f} hours in {len(chapters)} chapters."]
+    sentences = [describe_length(seconds, len(chapters))]
     if topics:
         sentences.append("Discussions focused on " + ", ".join(topics) + ".")
     if witnesses:

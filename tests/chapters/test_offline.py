@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.chapters.offline import chapter_offline, monologue_kind
+from pipeline.chapters.offline import chapter_offline, describe_length, monologue_kind
 from pipeline.chapters.options import ChapteringOptions
 from pipeline.chapters.render import SpeakerDirectory
 from pipeline.schemas import ChapterKind, check_tiling
@@ -29,7 +29,8 @@ def test_offline_chapters_find_the_sections() -> None:
         assert all(bullet.rstrip(" …") in chapter_words for bullet in chapter.bullets)
     testimony = [c for c in chapters.chapters if c.kind is ChapterKind.PUBLIC_TESTIMONY]
     assert any(c.title.startswith("Testimony from Maria Lopez (Tenants United)") for c in testimony)
-    assert chapters.summary.startswith("A hearing of 1.0 hours")
+    assert chapters.summary.startswith(f"A 60-minute hearing in {len(found)} chapters.")
+    assert chapters.chapters[0].kind is ChapterKind.OPENING_REMARKS
 
 
 def test_long_sections_are_split_and_labels_stand_in_for_names() -> None:
@@ -50,6 +51,12 @@ def test_who_speaks_decides_a_monologue_kind() -> None:
         ChapterKind.AGENCY_TESTIMONY
     )
     assert monologue_kind("Member of the Public", "") is ChapterKind.PUBLIC_TESTIMONY
+
+
+def test_hearing_length_reads_naturally() -> None:
+    assert describe_length(61.2, 1) == "A 1-minute hearing in 1 chapter."
+    assert describe_length(2700, 6) == "A 45-minute hearing in 6 chapters."
+    assert describe_length(11520, 40) == "A 3.2-hour hearing in 40 chapters."
 
 
 def test_an_empty_hearing_has_no_chapters() -> None:
