@@ -183,3 +183,16 @@ class SyncState(Base):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+
+class HearingClaim(Base):
+    """The one run processing a hearing now; a row exists only while a run holds it."""
+
+    __tablename__ = "hearing_claim"
+
+    slug: Mapped[str] = mapped_column(String(200), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(32), unique=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    claimed_at: Mapped[datetime]
+    renewed_at: Mapped[datetime]

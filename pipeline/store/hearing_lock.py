@@ -1,13 +1,13 @@
 """One run per hearing at a time, across processes and machines sharing the database.
 
-A claim is a row in `sync_state` keyed by the hearing's slug; inserting it is atomic on
+A claim is a `hearing_claim` row keyed by the hearing's slug; inserting it is atomic on
 SQLite and PostgreSQL alike. A claim left behind by a process that died (same host, pid
-gone) or that stopped renewing for `stale_after` is taken over by a compare-and-set.
+gone) or that stopped renewing for `stale_after` is taken over by a compare-and-set on its
+owner, a token unique to each claiming run.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import time
@@ -19,16 +19,20 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import SyncState
+from models import HearingClaim
 from models.db import transaction
 
-KEY_PREFIX = "hearing-lock:"
 DEFAULT_STALE_AFTER = timedelta(hours=6)
 POLL_SECONDS = 2.0
 
 
 class HearingBusy(RuntimeError):
     """Another run is processing this hearing now."""
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; claims are written in UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 @dataclass(frozen=True)
@@ -44,27 +48,24 @@ class Holder:
         now = datetime.now(UTC)
         return cls(uuid.uuid4().hex, socket.gethostname(), os.getpid(), now, now)
 
-    def encode(self) -> str:
-        return json.dumps(
-            {
-                "owner": self.owner,
-                "host": self.host,
-                "pid": self.pid,
-                "since": self.since.isoformat(),
-                "renewed": self.renewed.isoformat(),
-            }
+    @classmethod
+    def of(cls, claim: HearingClaim) -> Holder:
+        return cls(
+            claim.owner,
+            claim.host,
+            claim.pid,
+            _as_utc(claim.claimed_at),
+            _as_utc(claim.renewed_at),
         )
 
-    @classmethod
-    def decode(cls, value: str) -> Holder:
-        data = json.loads(value)
-        return cls(
-            data["owner"],
-            data["host"],
-            int(data["pid"]),
-            datetime.fromisoformat(data["since"]),
-            datetime.fromisoformat(data["renewed"]),
-        )
+    def columns(self) -> dict[str, object]:
+        return {
+            "owner": self.owner,
+            "host": self.host,
+            "pid": self.pid,
+            "claimed_at": self.since,
+            "renewed_at": self.renewed,
+        }
 
     def is_stale(self, stale_after: timedelta) -> bool:
         if self.host == socket.gethostname() and not _process_alive(self.pid):
@@ -89,22 +90,21 @@ class HearingLock:
     def __init__(self, factory: sessionmaker[Session], slug: str) -> None:
         self.factory = factory
         self.slug = slug
-        self.key = KEY_PREFIX + slug
         self.holder = Holder.for_this_process()
 
     def _try_insert(self) -> bool:
         try:
             with transaction(self.factory) as session:
-                session.add(SyncState(key=self.key, value=self.holder.encode()))
+                session.add(HearingClaim(slug=self.slug, **self.holder.columns()))
         except IntegrityError:
             return False
         return True
 
-    def _swap(self, session: Session, expected: str, new: str) -> bool:
+    def _swap(self, session: Session, expected_owner: str, new: Holder) -> bool:
         result = session.execute(
-            update(SyncState)
-            .where(SyncState.key == self.key, SyncState.value == expected)
-            .values(value=new)
+            update(HearingClaim)
+            .where(HearingClaim.slug == self.slug, HearingClaim.owner == expected_owner)
+            .values(**new.columns())
         )
         return result.rowcount == 1
 
@@ -113,11 +113,11 @@ class HearingLock:
         if self._try_insert():
             return None
         with transaction(self.factory) as session:
-            current = session.scalar(select(SyncState.value).where(SyncState.key == self.key))
-            if current is None:
+            claim = session.get(HearingClaim, self.slug)
+            if claim is None:
                 return self.try_claim(stale_after)  # released meanwhile
-            holder = Holder.decode(current)
-            if holder.is_stale(stale_after) and self._swap(session, current, self.holder.encode()):
+            holder = Holder.of(claim)
+            if holder.is_stale(stale_after) and self._swap(session, holder.owner, self.holder):
                 return None
             return holder
 
@@ -143,13 +143,18 @@ class HearingLock:
             datetime.now(UTC),
         )
         with transaction(self.factory) as session:
-            if self._swap(session, self.holder.encode(), renewed.encode()):
+            if self._swap(session, self.holder.owner, renewed):
                 self.holder = renewed
 
     def release(self) -> None:
         with transaction(self.factory) as session:
             session.execute(
-                delete(SyncState).where(
-                    SyncState.key == self.key, SyncState.value == self.holder.encode()
+                delete(HearingClaim).where(
+                    HearingClaim.slug == self.slug, HearingClaim.owner == self.holder.owner
                 )
             )
+
+    def holder_now(self) -> Holder | None:
+        with self.factory() as session:
+            claim = session.scalar(select(HearingClaim).where(HearingClaim.slug == self.slug))
+            return Holder.of(claim) if claim else None

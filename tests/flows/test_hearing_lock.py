@@ -7,10 +7,9 @@ import sys
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import SyncState
+from models import HearingClaim
 from models.db import make_engine, make_session_factory, transaction, upgrade
 from pipeline.store.hearing_lock import HearingBusy, HearingLock, Holder
 
@@ -31,10 +30,14 @@ def test_a_second_claim_is_refused_until_the_first_is_released(factory) -> None:
 
     first.release()
     second.claim()
+    claimed = second.holder_now()
     second.renew()
-    with factory() as session:
-        value = session.scalar(select(SyncState.value).where(SyncState.key.endswith("a-hearing")))
-        assert Holder.decode(value).owner == second.holder.owner
+    renewed = second.holder_now()
+    assert claimed is not None and renewed is not None
+    assert renewed.owner == claimed.owner == second.holder.owner
+    assert renewed.renewed > claimed.renewed and renewed.since == claimed.since
+    second.release()
+    assert second.holder_now() is None
 
 
 def test_a_claim_left_by_a_dead_process_is_taken_over(factory) -> None:
@@ -43,7 +46,7 @@ def test_a_claim_left_by_a_dead_process_is_taken_over(factory) -> None:
     orphan = Holder.for_this_process()
     orphan = Holder(orphan.owner, orphan.host, int(dead.stdout), orphan.since, orphan.renewed)
     with transaction(factory) as session:
-        session.add(SyncState(key="hearing-lock:a-hearing", value=orphan.encode()))
+        session.add(HearingClaim(slug="a-hearing", **orphan.columns()))
 
     HearingLock(factory, "a-hearing").claim()
 

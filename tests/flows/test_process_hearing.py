@@ -170,11 +170,14 @@ def test_with_models_words_come_from_asr_and_speakers_from_diarization(
     assert not outcomes[Stage.TRANSCRIBE].skipped and not outcomes[Stage.TRANSCRIBE].unavailable
     assert outcomes[Stage.DIARIZE].unavailable
     assert any("speakers come from the captions" in r.getMessage() for r in caplog.records)
+    messages = [record.getMessage() for record in caplog.records]
+    assert "transcribe: 100%" in messages
 
     monkeypatch.setenv("HEARINGS_DIARIZATION__PIPELINE", str(pyannote))
     get_settings.cache_clear()
     with_pyannote = process_hearing(sample_slug)
 
+    assert "diarize: 100%" in [record.getMessage() for record in caplog.records]
     ran = [outcome.stage for outcome in with_pyannote.stages if not outcome.skipped]
     assert ran == [Stage.DIARIZE, Stage.ATTRIBUTE, Stage.IDENTIFY, Stage.CHAPTER, Stage.STORE]
     lines = ArtifactStore(settings.hearings_dir).read(sample_slug, "lines", Lines)
@@ -190,5 +193,10 @@ def test_demo_runs_the_bundled_sample_and_says_where_to_look(settings) -> None:
     assert result.exit_code == 0, result.output
     assert "at revision" in result.output  # it migrated the database itself
     assert "draft" in result.output and "Where to look" in result.output
-    assert "hearings review" in result.output
+    assert "hearings show landmarks-2024-10-01-" in result.output
     assert list(settings.hearings_dir.glob("landmarks-2024-10-01-*/chapters.json"))
+    slug = next(settings.hearings_dir.glob("landmarks-2024-10-01-*")).name
+    guide = CliRunner().invoke(app, ["show", slug, "--lines"])
+    assert guide.exit_code == 0, guide.output
+    assert "Opening remarks · 0:00:00" in guide.output
+    assert "Speaker 1 0:00:00 Good morning" in guide.output
