@@ -119,6 +119,20 @@ class DownloadProgress:
             run_log().info("acquire: downloaded %s", shown)
 
 
+class FractionLog:
+    """Logs a long stage's progress every tenth of the way ("transcribe: 30%")."""
+
+    def __init__(self, stage: Stage) -> None:
+        self.stage = stage
+        self.logged_tenth = 0
+
+    def __call__(self, fraction: float) -> None:
+        tenth = int(fraction * 10)
+        if tenth > self.logged_tenth:
+            self.logged_tenth = tenth
+            run_log().info("%s: %d%%", self.stage.value, tenth * 10)
+
+
 @task(name="acquire", cache_policy=NO_CACHE, retry_condition_fn=is_transient, **NETWORK_RETRIES)
 def acquire_task(
     slug: str, source: str, captions: str | None = None, force: bool = False
@@ -142,7 +156,9 @@ def transcribe_task(slug: str, force: bool = False) -> StageOutcome:
         return run_recorded(
             slug,
             Stage.TRANSCRIBE,
-            lambda c: media_steps.run_transcribe(c, force=force),
+            lambda c: media_steps.run_transcribe(
+                c, force=force, progress=FractionLog(Stage.TRANSCRIBE)
+            ),
             unavailable=(AsrModelUnavailable,),
         )
 
@@ -153,7 +169,7 @@ def diarize_task(slug: str, force: bool = False) -> StageOutcome:
         return run_recorded(
             slug,
             Stage.DIARIZE,
-            lambda c: media_steps.run_diarize(c, force=force),
+            lambda c: media_steps.run_diarize(c, force=force, progress=FractionLog(Stage.DIARIZE)),
             unavailable=(DiarizationUnavailable,),
         )
 

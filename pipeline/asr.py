@@ -9,7 +9,7 @@ conditioning on previous text, and a final pass that drops repeated-phrase loops
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from faster_whisper.transcribe import Segment as WhisperSegment
 
 from pipeline.audio import SAMPLE_RATE
 from pipeline.config import AsrSettings
+from pipeline.progress import FractionCallback, MonotonicFraction
 from pipeline.schemas import Segment, Transcript, Word
 
 # A phrase said this many times in a row is a decoding loop, not speech.
@@ -128,14 +129,31 @@ def _to_segment(segment: WhisperSegment) -> Segment:
     return Segment(start=start, end=max(start, segment.end), text=segment.text.strip(), words=words)
 
 
+def _decode(
+    raw_segments: Iterable[WhisperSegment], duration: float, progress: FractionCallback | None
+) -> list[Segment]:
+    """Run the lazy decoder to the end, reporting how far into the audio each segment ends."""
+    fraction = MonotonicFraction(progress)
+    segments = []
+    for raw in raw_segments:  # decoding happens here, one segment at a time
+        segments.append(_to_segment(raw))
+        fraction(raw.end / duration if duration else 1.0)
+    fraction.finish()
+    return segments
+
+
 def transcribe(
     audio: np.ndarray,
     settings: AsrSettings,
     glossary: Sequence[str],
     *,
     batched: bool | None = None,
+    progress: FractionCallback | None = None,
 ) -> Transcript:
-    """Segments with words of 16 kHz mono float32 `audio`; batched by default on a GPU."""
+    """Segments with words of 16 kHz mono float32 `audio`; batched by default on a GPU.
+
+    `progress` gets the fraction of the audio decoded so far, ending with 1.0.
+    """
     device = resolve_device(settings.device)
     model = load_model(settings.model, device, settings.compute_type)
     options = {**DECODING_GUARDS, "language": settings.language}
@@ -146,10 +164,11 @@ def transcribe(
         raw_segments, info = pipeline.transcribe(audio, batch_size=settings.batch_size, **options)
     else:
         raw_segments, info = model.transcribe(audio, **options)
-    segments = [_to_segment(segment) for segment in raw_segments]  # decoding happens here
+    duration = len(audio) / SAMPLE_RATE
+    segments = _decode(raw_segments, duration, progress)
     return Transcript(
         language=info.language,
-        duration_seconds=len(audio) / SAMPLE_RATE,
+        duration_seconds=duration,
         model=settings.model,
         segments=drop_repetition_loops(segments),
     )

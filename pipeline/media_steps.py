@@ -18,6 +18,7 @@ from pipeline.attribution import attribute
 from pipeline.audio import AudioInfo, extract_audio, load_audio
 from pipeline.captions import captions_to_lines
 from pipeline.diarization import diarize
+from pipeline.progress import FractionCallback
 from pipeline.schemas import Diarization, Lines, SourceInfo, Transcript
 from pipeline.stages import HearingContext, Stage, StageResult
 
@@ -104,8 +105,10 @@ def _audio(context: HearingContext) -> np.ndarray:
     return load_audio(_folder(context) / AUDIO_FILE)
 
 
-def run_transcribe(context: HearingContext, *, force: bool = False) -> StageResult:
-    """`transcript.json` with faster-whisper."""
+def run_transcribe(
+    context: HearingContext, *, force: bool = False, progress: FractionCallback | None = None
+) -> StageResult:
+    """`transcript.json` with faster-whisper; `progress` gets the fraction decoded."""
     asr = context.settings.asr
     glossary = _glossary(context)
     settings = asr.model_dump(mode="json", exclude={"glossary_file"})
@@ -119,7 +122,7 @@ def run_transcribe(context: HearingContext, *, force: bool = False) -> StageResu
         Transcript,
         stage_version=TRANSCRIBE_VERSION,
         input_fingerprint=key,
-        compute=lambda: transcribe(_audio(context), asr, glossary),
+        compute=lambda: transcribe(_audio(context), asr, glossary, progress=progress),
         force=force,
     )
     words = sum(len(segment.words) for segment in transcript.segments)
@@ -127,8 +130,10 @@ def run_transcribe(context: HearingContext, *, force: bool = False) -> StageResu
     return StageResult(Stage.TRANSCRIBE, skipped, key, summary)
 
 
-def run_diarize(context: HearingContext, *, force: bool = False) -> StageResult:
-    """`diarization.json` with pyannote."""
+def run_diarize(
+    context: HearingContext, *, force: bool = False, progress: FractionCallback | None = None
+) -> StageResult:
+    """`diarization.json` with pyannote; `progress` gets the fraction done."""
     settings = context.settings.diarization
     relevant = settings.model_dump(
         mode="json", include={"pipeline", "min_speakers", "max_speakers"}
@@ -141,7 +146,7 @@ def run_diarize(context: HearingContext, *, force: bool = False) -> StageResult:
         Diarization,
         stage_version=DIARIZE_VERSION,
         input_fingerprint=key,
-        compute=lambda: diarize(_audio(context), settings),
+        compute=lambda: diarize(_audio(context), settings, progress=progress),
         force=force,
     )
     summary = f"{len(diarization.labels)} speakers, {len(diarization.turns)} turns"

@@ -16,7 +16,14 @@ from typing import Annotated
 from urllib.parse import parse_qs, urlsplit
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskProgressColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 
 from pipeline.cli.common import console, error_console, fail, load_settings_or_fail
@@ -56,6 +63,19 @@ def download_progress() -> Iterator[Callable[[int, int | None], None]]:
         yield update
 
 
+@contextmanager
+def fraction_progress(label: str) -> Iterator[Callable[[float], None]]:
+    """A bar for a long model stage, fed with the fraction done."""
+    columns = (*Progress.get_default_columns()[:1], BarColumn(), TaskProgressColumn())
+    with Progress(*columns, TimeElapsedColumn(), console=error_console, transient=True) as bar:
+        task = bar.add_task(label, total=1.0)
+
+        def update(fraction: float) -> None:
+            bar.update(task, completed=fraction)
+
+        yield update
+
+
 def _report(result: StageResult, seconds: float) -> None:
     state = "[dim]fresh, skipped[/]" if result.skipped else f"{seconds:.1f} s"
     console.print(f"  {result.stage.value:<10} {result.summary} ({state})")
@@ -86,13 +106,15 @@ def _media_steps(context: HearingContext, source: str, until: UntilStage, captio
         run("audio", lambda: steps.run_audio(context))
     try:
         if UntilStage.TRANSCRIBE in wanted:
-            run("transcribe", lambda: steps.run_transcribe(context))
+            with fraction_progress("transcribing") as progress:
+                run("transcribe", lambda: steps.run_transcribe(context, progress=progress))
     except AsrModelUnavailable as error:
         error_console.print(f"[yellow]warning:[/] {error}; using the captions instead")
         run("captions", lambda: steps.run_captions(context))
         return 0.0
     if UntilStage.DIARIZE in wanted:
-        run("diarize", lambda: steps.run_diarize(context))
+        with fraction_progress("diarizing") as progress:
+            run("diarize", lambda: steps.run_diarize(context, progress=progress))
     if UntilStage.ATTRIBUTE in wanted:
         run("attribute", lambda: steps.run_attribute(context))
     return timed.get("transcribe", 0.0) + timed.get("diarize", 0.0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 import pytest
 from prefect.states import Failed
@@ -9,6 +11,7 @@ from sqlalchemy import select
 
 from flows.batch import process_one
 from flows.stage_tasks import (
+    FractionLog,
     acquire_task,
     attribute_task,
     audio_task,
@@ -82,3 +85,13 @@ def test_a_hearing_without_video_is_left_as_it_was(factory) -> None:
     with factory() as session:
         assert session.scalar(select(Hearing.status)) == "waiting_for_video"
         assert session.scalar(select(StageRun)) is None
+
+
+def test_long_stage_progress_is_logged_every_tenth(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="flows")
+    log = FractionLog(Stage.DIARIZE)
+
+    for fraction in (0.0, 0.05, 0.25, 0.29, 0.31, 0.9, 1.0):
+        log(fraction)
+
+    assert caplog.messages == ["diarize: 20%", "diarize: 30%", "diarize: 90%", "diarize: 100%"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pipeline.asr import (
@@ -17,6 +18,7 @@ from pipeline.asr import (
 )
 from pipeline.audio import extract_audio, load_audio
 from pipeline.config import AsrSettings, Settings
+from pipeline.progress import MonotonicFraction
 from pipeline.schemas import Segment, Word
 from tests.media.conftest import SCRIPT, silence
 
@@ -26,6 +28,13 @@ def speech(speech_wav: Path, tmp_path_factory: pytest.TempPathFactory):
     wav = tmp_path_factory.mktemp("asr") / "audio.wav"
     extract_audio(speech_wav, wav)
     return load_audio(wav)
+
+
+@pytest.fixture(scope="module")
+def long_speech(speech: np.ndarray) -> np.ndarray:
+    """47 s of the same sentence with short pauses: more than one 30 s decoding window."""
+    pause = np.zeros(3_000, dtype=np.float32)
+    return np.tile(np.concatenate([speech, pause]), 12)
 
 
 def words(*texts: str, start: float = 0.0) -> list[Word]:
@@ -49,6 +58,37 @@ def test_batched_pipeline_gives_the_same_words(model_settings: Settings, speech)
     transcript = transcribe(speech, model_settings.asr, [], batched=True)
 
     assert [w.text for s in transcript.segments for w in s.words] == SCRIPT.split()
+
+
+@pytest.mark.parametrize("batched", [False, True])
+def test_progress_climbs_with_each_window_and_ends_at_one(
+    model_settings: Settings, long_speech: np.ndarray, batched: bool
+) -> None:
+    reported: list[float] = []
+
+    transcribe(long_speech, model_settings.asr, [], batched=batched, progress=reported.append)
+
+    assert len(reported) >= 3, "one fraction per decoded window, then the end"
+    assert all(0.0 <= fraction <= 1.0 for fraction in reported)
+    assert all(a < b for a, b in itertools.pairwise(reported))
+    assert reported[0] < 0.9 and reported[-1] == 1.0
+
+
+def test_silence_reports_done(model_settings: Settings) -> None:
+    reported: list[float] = []
+    transcribe(silence(2.0), model_settings.asr, [], progress=reported.append)
+    assert reported == [1.0]
+
+
+def test_fractions_are_clamped_and_never_step_back() -> None:
+    reported: list[float] = []
+    fraction = MonotonicFraction(reported.append)
+
+    for value in (-0.5, 0.2, 0.1, 0.2, 1.7):
+        fraction(value)
+    fraction.finish()
+
+    assert reported == [0.0, 0.2, 1.0]
 
 
 def test_silence_gives_an_empty_transcript(model_settings: Settings) -> None:

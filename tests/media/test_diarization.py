@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from pipeline.audio import extract_audio, load_audio
 from pipeline.config import DiarizationSettings, Settings
-from pipeline.diarization import DiarizationUnavailable, diarize, load_pipeline
+from pipeline.diarization import DiarizationUnavailable, ProgressHook, diarize, load_pipeline
 
 # Random weights give degenerate statistics (empty slices, one-frame std): expected here.
 pytestmark = pytest.mark.filterwarnings("ignore:std\\(\\):UserWarning", "ignore::RuntimeWarning")
@@ -32,6 +32,36 @@ def test_diarization_turns_are_exclusive_sorted_and_inside_the_audio(
     assert all(a.end <= b.start + 1e-3 for a, b in itertools.pairwise(turns))
     assert all(label.startswith("SPEAKER_") for label in diarization.labels)
     assert 1 <= len(diarization.labels) <= 3
+
+
+def test_progress_follows_the_pipeline_steps_up_to_one(
+    model_settings: Settings, media_data: Path, tmp_path: Path
+) -> None:
+    extract_audio(media_data / "sample.wav", tmp_path / "audio.wav")
+    audio = load_audio(tmp_path / "audio.wav")[: 15 * 16_000]
+    reported: list[float] = []
+
+    diarize(audio, model_settings.diarization, progress=reported.append)
+
+    assert all(0.0 <= fraction <= 1.0 for fraction in reported)
+    assert all(a < b for a, b in itertools.pairwise(reported))
+    assert reported[0] == 0.0 and reported[-1] == 1.0
+    in_embeddings = [fraction for fraction in reported if 0.1 < fraction < 0.95]
+    assert len(in_embeddings) >= 2, "embedding batches are reported as they finish"
+
+
+def test_progress_hook_clamps_overshoot_and_ignores_other_steps() -> None:
+    reported: list[float] = []
+    hook = ProgressHook(reported.append)
+
+    hook("segmentation", None, file={}, total=4, completed=0)
+    hook("segmentation", None, file={}, total=4, completed=8)  # pyannote's last full batch
+    hook("segmentation", object(), file={})
+    hook("speaker_counting", object(), file={})
+    hook("embeddings", None, file={}, total=2, completed=1)
+    hook("embeddings", object(), file={})
+
+    assert reported == [0.0, 0.1, pytest.approx(0.525), 0.95]
 
 
 @pytest.mark.parametrize("name", ["pyannote/speaker-diarization-community-1", "/no/such/folder"])

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from pipeline.acquire import ViebitSite, acquire
 from pipeline.asr import load_model
 from pipeline.cli import app
+from pipeline.cli.common import error_console
 from pipeline.cli.transcribe_command import slug_for
 from pipeline.config import get_settings
 from pipeline.media_steps import (
@@ -88,11 +89,17 @@ def test_captions_path_without_captions_is_a_clear_error(
 
 
 def test_cli_transcribes_a_file_and_prints_a_summary(
-    model_settings: object, speech_wav: Path
+    model_settings: object, speech_wav: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Rich draws progress bars only on an interactive terminal: make stderr look like one.
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    monkeypatch.setattr(error_console, "is_interactive", True)
+
     result = CliRunner().invoke(app, ["transcribe", str(speech_wav), "--slug", "cli-test"])
 
     assert result.exit_code == 0, result.output
+    assert "transcribing" in result.output and "diarizing" in result.output
+    assert "100%" in result.output
     assert "real-time factor" in result.output
     assert "lines" in result.output and "speakers" in result.output
     lines_file = Path("data/hearings/cli-test/lines.json")
