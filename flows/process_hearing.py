@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from prefect import flow
+from sqlalchemy.orm import Session
 
 from flows.runtime import ensure_gpu_limit, run_log, session_factory
 from flows.stage_tasks import (
@@ -25,14 +26,17 @@ from flows.stage_tasks import (
     store_task,
     transcribe_task,
 )
-from models import HearingStatus
+from models import Hearing, HearingStatus
 from models.db import transaction
+from pipeline.artifacts import ArtifactStore, fingerprint
 from pipeline.chapters.step import ChaptererChoice
 from pipeline.config import get_settings
+from pipeline.roster import ROSTER_ARTIFACT, Roster
 from pipeline.schemas import TokenUsage
 from pipeline.stages import Stage
 from pipeline.store.hearing_lock import HearingBusy, HearingLock
 from pipeline.store.processing import close_interrupted_runs, hearing_by_slug, set_status
+from pipeline.store.roster import RosterError, roster_for
 
 
 @dataclass(frozen=True)
@@ -125,14 +129,33 @@ def _claim(slug: str, wait_seconds: float) -> HearingLock:
     return lock
 
 
+def _write_roster(session: Session, hearing: Hearing) -> None:
+    """`roster.json` for the stages (names for speech recognition, later for naming
+    speakers) when the database knows who sits on the hearing's committee."""
+    try:
+        members = roster_for(session, hearing.id)
+    except RosterError as error:
+        run_log().info("%s: no roster (%s); speakers stay unnamed", hearing.slug, error)
+        return
+    roster = Roster(members=members)
+    ArtifactStore(get_settings().hearings_dir).write(
+        hearing.slug,
+        ROSTER_ARTIFACT,
+        roster,
+        stage_version="1",
+        input_fingerprint=fingerprint(roster),
+    )
+
+
 def _start(slug: str) -> tuple[str, str | None]:
-    """Mark the hearing processing (closing runs a dead process left open); its media and
-    captions."""
+    """Mark the hearing processing (closing runs a dead process left open), write its
+    roster; its media and captions."""
     with transaction(session_factory()) as session:
         interrupted = close_interrupted_runs(session, slug)
         hearing = hearing_by_slug(session, slug)
         set_status(session, slug, HearingStatus.PROCESSING)
         source, captions = hearing.video_url, hearing.captions_url
+        _write_roster(session, hearing)
     if interrupted:
         run_log().warning(
             "%s: %d stage run(s) were interrupted last time; resuming", slug, interrupted

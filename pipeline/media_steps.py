@@ -19,6 +19,7 @@ from pipeline.audio import AudioInfo, extract_audio, load_audio
 from pipeline.captions import captions_to_lines
 from pipeline.diarization import diarize
 from pipeline.progress import FractionCallback
+from pipeline.roster import ROSTER_ARTIFACT, Roster
 from pipeline.schemas import Diarization, Lines, SourceInfo, Transcript
 from pipeline.stages import HearingContext, Stage, StageResult
 
@@ -47,7 +48,12 @@ def _upstream(context: HearingContext, name: str) -> str:
 
 
 def _glossary(context: HearingContext) -> list[str]:
-    return load_glossary(context.settings.glossary_path)
+    """The civic glossary plus, when the hearing's roster is known, its members' names."""
+    terms = load_glossary(context.settings.glossary_path)
+    if context.store.path(context.slug, ROSTER_ARTIFACT).is_file():
+        roster = context.store.read(context.slug, ROSTER_ARTIFACT, Roster)
+        terms += [name for name in roster.names_for_asr() if name not in terms]
+    return terms
 
 
 def _local_file_stamp(source: str) -> list[int] | None:

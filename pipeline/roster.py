@@ -34,6 +34,23 @@ class RosterMember(BaseModel):
     priority: Priority
 
 
+ROSTER_ARTIFACT = "roster"
+# Whisper's prompt holds about 220 tokens; the committee always fits, the rest while room lasts.
+MAX_NAMES_FOR_ASR = 30
+
+
+class Roster(BaseModel):
+    """`roster.json`: who could be speaking at one hearing, most likely first."""
+
+    members: list[RosterMember]
+
+    def names_for_asr(self) -> list[str]:
+        """Names to prime speech recognition with: the committee, then others up to a cap."""
+        committee = [m.name for m in self.members if m.priority <= Priority.COMMITTEE_MEMBER]
+        others = [m.name for m in self.members if m.priority > Priority.COMMITTEE_MEMBER]
+        return committee + others[: max(0, MAX_NAMES_FOR_ASR - len(committee))]
+
+
 @dataclass(frozen=True)
 class Seat:
     """One membership active on the hearing's date (a Legistar office record)."""

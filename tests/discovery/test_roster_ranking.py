@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from pipeline.roster import COUNCIL_BODY, Priority, Seat, rank_roster
+from pipeline.roster import (
+    COUNCIL_BODY,
+    MAX_NAMES_FOR_ASR,
+    Priority,
+    Roster,
+    RosterMember,
+    Seat,
+    rank_roster,
+)
 
 HOUSING = "Committee on Housing and Buildings"
 
@@ -41,3 +49,16 @@ def test_a_speaker_sitting_on_the_committee_is_listed_with_it() -> None:
     ]
     roster = rank_roster(seats, [HOUSING])
     assert [(m.title, m.priority) for m in roster] == [("Ex-Officio", Priority.COMMITTEE_MEMBER)]
+
+
+def test_names_for_speech_recognition_put_the_committee_first_and_stay_short() -> None:
+    def member(index: int, priority: Priority) -> RosterMember:
+        return RosterMember(
+            person_id=index, name=f"Member {index}", title="t", body="b", priority=priority
+        )
+
+    committee = [member(i, Priority.COMMITTEE_MEMBER) for i in range(5)]
+    others = [member(i, Priority.COUNCIL_MEMBER) for i in range(5, 60)]
+    names = Roster(members=[member(99, Priority.CHAIR), *committee, *others]).names_for_asr()
+    assert names[:6] == ["Member 99", *(f"Member {i}" for i in range(5))]
+    assert len(names) == MAX_NAMES_FOR_ASR

@@ -16,6 +16,7 @@ from pipeline.cli.transcribe_command import slug_for
 from pipeline.config import get_settings
 from pipeline.media_steps import (
     CaptionsUnavailableError,
+    _glossary,
     run_acquire,
     run_attribute,
     run_audio,
@@ -23,6 +24,7 @@ from pipeline.media_steps import (
     run_diarize,
     run_transcribe,
 )
+from pipeline.roster import ROSTER_ARTIFACT, Priority, Roster, RosterMember
 from pipeline.schemas import Lines, SourceInfo
 from pipeline.stages import HearingContext, Stage
 from tests.media.conftest import SCRIPT_SENTENCES
@@ -59,6 +61,16 @@ def test_chain_writes_lines_and_reruns_only_what_a_changed_setting_touches(
 
     context.settings.glossary_path.parent.mkdir(parents=True, exist_ok=True)
     context.settings.glossary_path.write_text("NYCHA\nHPD\n", encoding="utf-8")
+    assert run_all(context, str(speech_wav)) == [True, True, False, True, False]
+
+    member = RosterMember(
+        person_id=7631, name="Jennifer Gutiérrez", title="Chair",
+        body="Committee on Technology", priority=Priority.CHAIR,
+    )  # fmt: skip
+    roster = Roster(members=[member])
+    context.store.write(context.slug, ROSTER_ARTIFACT, roster, stage_version="1",
+                        input_fingerprint="r1")  # fmt: skip
+    assert _glossary(context) == ["NYCHA", "HPD", "Jennifer Gutiérrez"]
     assert run_all(context, str(speech_wav)) == [True, True, False, True, False]
 
 
