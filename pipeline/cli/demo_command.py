@@ -11,6 +11,7 @@ from pathlib import Path
 from models.db import DatabaseUnavailable, current_revision, describe_url, upgrade
 from models.db import transaction as db_transaction
 from pipeline.cli.common import console, engine_or_fail, fail, load_settings_or_fail, open_database
+from pipeline.cli.show_command import show
 from pipeline.store.processing import ensure_manual_hearing
 
 SAMPLE_MEDIA = (
@@ -49,6 +50,8 @@ def demo() -> None:
     except Exception as error:
         fail(f"the demo failed: {type(error).__name__}: {error}")
     print_report(report)
+    console.rule("the guide, as a reader sees it")
+    show(slug, with_lines=True)
     folder = (settings.hearings_dir / slug).resolve()
     console.print(
         "\n[bold]Where to look[/]\n"

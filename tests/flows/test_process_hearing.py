@@ -194,6 +194,8 @@ def test_demo_runs_the_bundled_sample_and_says_where_to_look(settings) -> None:
     assert "at revision" in result.output  # it migrated the database itself
     assert "draft" in result.output and "Where to look" in result.output
     assert "hearings show landmarks-2024-10-01-" in result.output
+    assert "the guide, as a reader sees it" in result.output
+    assert "Opening remarks · 0:00:00" in result.output
     assert list(settings.hearings_dir.glob("landmarks-2024-10-01-*/chapters.json"))
     slug = next(settings.hearings_dir.glob("landmarks-2024-10-01-*")).name
     guide = CliRunner().invoke(app, ["show", slug, "--lines"])
