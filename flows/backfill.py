@@ -17,7 +17,6 @@ from models.db import transaction
 from pipeline.chapters.step import ChaptererChoice
 from pipeline.sources.viebit import VIEBIT_MEDIA_BASE
 from pipeline.stages import Stage
-from pipeline.store.hearings import as_utc
 from pipeline.store.processing import ensure_manual_hearing, hearing_by_event
 
 
@@ -43,7 +42,7 @@ def _slugs_between(since: date, until: date | None) -> list[str]:
             .order_by(Hearing.scheduled_at, Hearing.id)
         )
         held = {
-            row.slug: as_utc(row.scheduled_at).astimezone(NEW_YORK).date()
+            row.slug: row.scheduled_at.astimezone(NEW_YORK).date()
             for row in rows
             if row.scheduled_at
         }

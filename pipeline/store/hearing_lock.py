@@ -30,11 +30,6 @@ class HearingBusy(RuntimeError):
     """Another run is processing this hearing now."""
 
 
-def _as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; claims are written in UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
 @dataclass(frozen=True)
 class Holder:
     owner: str
@@ -50,13 +45,7 @@ class Holder:
 
     @classmethod
     def of(cls, claim: HearingClaim) -> Holder:
-        return cls(
-            claim.owner,
-            claim.host,
-            claim.pid,
-            _as_utc(claim.claimed_at),
-            _as_utc(claim.renewed_at),
-        )
+        return cls(claim.owner, claim.host, claim.pid, claim.claimed_at, claim.renewed_at)
 
     def columns(self) -> dict[str, object]:
         return {

@@ -60,11 +60,6 @@ class DiscoveryReport(BaseModel):
     ready: list[DiscoveredHearing]
 
 
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything is stored in UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def discover(
     factory: sessionmaker[Session],
     source: EventSource,
@@ -127,7 +122,7 @@ def _values(session: Session, hearing: PreparedHearing, counter: ChangeCounter) 
         "body_id": body.id,
         "body_name": plan.body_name,
         "title": plan.title,
-        "scheduled_at": as_utc(plan.scheduled_at),
+        "scheduled_at": plan.scheduled_at,
         "video_url": hearing.video_url,
         "captions_url": hearing.captions_url,
         "details": hearing.details,
@@ -153,7 +148,7 @@ def _insert(session: Session, hearing: PreparedHearing, taken_slugs: set[str]) -
 def _update(session: Session, row: Hearing, hearing: PreparedHearing) -> bool:
     counter = ChangeCounter()
     values = _values(session, hearing, counter)
-    if row.scheduled_at is not None and as_utc(row.scheduled_at) == values["scheduled_at"]:
+    if row.scheduled_at == values["scheduled_at"]:
         del values["scheduled_at"]
     if row.status in DISCOVERY_STATUSES:
         values |= {"status": hearing.status, "status_reason": hearing.status_reason}
@@ -175,7 +170,7 @@ def ready_hearings(session: Session) -> list[DiscoveredHearing]:
             legistar_event_id=row.legistar_event_id,
             title=row.title,
             body_name=row.body_name,
-            scheduled_at=as_utc(row.scheduled_at) if row.scheduled_at else None,
+            scheduled_at=row.scheduled_at,
             video_url=row.video_url,
             captions_url=row.captions_url,
         )
@@ -206,7 +201,7 @@ def _oldest_waiting_date(session: Session, not_before: datetime) -> date | None:
         .limit(1)
     )
     # A day early: the stored UTC date of an evening hearing is already the next day.
-    return (as_utc(oldest) - timedelta(days=1)).date() if oldest else None
+    return (oldest - timedelta(days=1)).date() if oldest else None
 
 
 def _read_mark(session: Session) -> datetime | None:

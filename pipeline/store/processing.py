@@ -128,8 +128,7 @@ def start_stage_run(session: Session, slug: str, stage: Stage, flow_run_id: str 
 def _close(run: StageRun, status: StageStatus) -> None:
     run.status = status
     run.finished_at = datetime.now(UTC)
-    started = run.started_at if run.started_at.tzinfo else run.started_at.replace(tzinfo=UTC)
-    run.duration_seconds = (run.finished_at - started).total_seconds()
+    run.duration_seconds = (run.finished_at - run.started_at).total_seconds()
 
 
 def finish_stage_run(

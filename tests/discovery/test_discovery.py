@@ -20,7 +20,6 @@ from pipeline.sources.viebit import VIEBIT_MEDIA_BASE, resolve_viebit
 from pipeline.store.hearings import (
     DISCOVERY_MARK,
     DiscoveryReport,
-    as_utc,
     discover,
 )
 from tests.support.legistar_server import Fault, LegistarServer
@@ -95,7 +94,7 @@ def test_what_a_discovered_hearing_holds(
     zoning = stored(session_factory, ZONING_EVENT)
     assert zoning.slug == ZONING_SLUG
     assert zoning.status == HearingStatus.DISCOVERED
-    assert as_utc(zoning.scheduled_at) == datetime(2024, 10, 22, 13, 30, tzinfo=UTC)
+    assert zoning.scheduled_at == datetime(2024, 10, 22, 13, 30, tzinfo=UTC)
     assert zoning.video_url.startswith(VIEBIT_MEDIA_BASE)
     assert zoning.video_url.endswith("/" + ZONING_VIDEO)
     assert zoning.captions_url == zoning.video_url.removesuffix(".mp4") + ".vtt"
