@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from prefect import flow
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -15,6 +14,7 @@ from flows.runtime import run_log, session_factory
 from models import Hearing
 from models.db import transaction
 from pipeline.chapters.step import ChaptererChoice
+from pipeline.sources.events import NEW_YORK
 from pipeline.sources.viebit import VIEBIT_MEDIA_BASE
 from pipeline.stages import Stage
 from pipeline.store.processing import ensure_manual_hearing, hearing_by_event
@@ -28,9 +28,6 @@ def _slugs_for_sources(sources: list[str]) -> list[str]:
 def _slugs_for_events(event_ids: list[int]) -> list[str]:
     with session_factory()() as session:
         return [hearing_by_event(session, event_id).slug for event_id in event_ids]
-
-
-NEW_YORK = ZoneInfo("America/New_York")
 
 
 def _slugs_between(since: date, until: date | None) -> list[str]:

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, Field, ValidationError
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,199}$")
+NOT_SLUG_CHARACTERS = re.compile(r"[^a-z0-9]+")
 ARTIFACT_NAME_PATTERN = re.compile(r"^[a-z][a-z_]*$")
 
 ContractT = TypeVar("ContractT", bound=BaseModel)
@@ -69,6 +70,13 @@ def write_atomic(path: Path, content: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def slugify(text: str, limit: int) -> str:
+    """Lowercase letters and digits joined by '-', at most `limit` characters ('hearing'
+    when nothing is left)."""
+    words = NOT_SLUG_CHARACTERS.sub("-", text.lower()).strip("-")
+    return words[:limit].rstrip("-") or "hearing"
 
 
 def validate_slug(slug: str) -> str:

@@ -6,7 +6,6 @@ that `hearings --help` stays fast.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,10 +25,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from pipeline.artifacts import slugify
 from pipeline.cli.common import console, error_console, fail, load_settings_or_fail
 from pipeline.stages import HearingContext, StageResult
 
-SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
+SOURCE_NAME_LENGTH = 80
 
 
 class UntilStage(StrEnum):
@@ -47,8 +47,7 @@ def slug_for(source: str) -> str:
     """A folder name from the source: the Viebit file name, URL path or file name."""
     parts = urlsplit(source)
     name = parse_qs(parts.query).get("v", [""])[0] or Path(parts.path).name or parts.netloc
-    slug = SLUG_UNSAFE.sub("-", Path(name).stem.lower()).strip("-")[:80].strip("-")
-    return slug or "hearing"
+    return slugify(Path(name).stem, SOURCE_NAME_LENGTH)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
+from pipeline.artifacts import slugify
 from pipeline.sources.legistar_records import LegistarEvent, LegistarEventItem, LegistarRollCall
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -65,21 +66,19 @@ def scheduled_at(event: LegistarEvent) -> datetime:
     return datetime.combine(event.EventDate.date(), clock, tzinfo=NEW_YORK)
 
 
-def slugify(text: str) -> str:
-    words = re.sub(r"[^a-z0-9]+", "-", text.lower().replace("&", " and ")).strip("-")
-    return words[:SLUG_BODY_LENGTH].rstrip("-") or "hearing"
+def body_slug(text: str) -> str:
+    return slugify(text.replace("&", " and "), SLUG_BODY_LENGTH)
 
 
 def hearing_slug(event: LegistarEvent) -> str:
     """'2024-10-22-0930-am-subcommittee-on-zoning-and-franchises' (no time part if unknown)."""
     day = event.EventDate.date().isoformat()
+    body = body_slug(event.EventBodyName)
     clock = parse_event_time(event.EventTime)
     if clock is None:
-        return f"{day}-{slugify(event.EventBodyName)}"
+        return f"{day}-{body}"
     half = "am" if clock.hour < 12 else "pm"
-    return (
-        f"{day}-{clock.hour % 12 or 12:02d}{clock.minute:02d}-{half}-{slugify(event.EventBodyName)}"
-    )
+    return f"{day}-{clock.hour % 12 or 12:02d}{clock.minute:02d}-{half}-{body}"
 
 
 def skip_reason(event: LegistarEvent) -> str | None:

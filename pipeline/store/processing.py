@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
@@ -12,9 +11,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models import Hearing, HearingStatus, StageRun, StageStatus
+from pipeline.artifacts import slugify
 from pipeline.stages import Stage, StageResult
 
 MAX_ERROR_CHARS = 4000
+SOURCE_NAME_LENGTH = 60
 INTERRUPTED = "interrupted: the process running this stage ended before it finished"
 
 
@@ -24,11 +25,6 @@ class HearingNotFound(LookupError):
 
 class SourceNotFound(FileNotFoundError):
     """A local media file given to ingest does not exist."""
-
-
-def _slugify(text: str, limit: int = 60) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:limit].rstrip("-") or "hearing"
 
 
 def is_url(source: str) -> bool:
@@ -62,7 +58,7 @@ def slug_for_source(source: str) -> str:
     else:
         name = Path(normalized).stem
     digest = hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:8]
-    return f"{_slugify(name)}-{digest}"
+    return f"{slugify(name, SOURCE_NAME_LENGTH)}-{digest}"
 
 
 def ensure_manual_hearing(session: Session, source: str, title: str | None = None) -> Hearing:

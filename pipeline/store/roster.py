@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from rapidfuzz import process
@@ -14,9 +13,9 @@ from sqlalchemy.orm import Session, joinedload
 from models import Body, Hearing, Membership, Person
 from pipeline.roster import RosterMember, Seat, rank_roster
 from pipeline.sources.bundled_roster import PersonPlace
+from pipeline.sources.events import NEW_YORK
 from pipeline.sources.legistar_records import LegistarBody, LegistarOfficeRecord, LegistarPerson
 
-NEW_YORK = ZoneInfo("America/New_York")
 TITLE_PREFIX = re.compile(r"^(public advocate|council member|speaker)\s+", re.IGNORECASE)
 
 
