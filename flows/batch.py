@@ -33,10 +33,7 @@ class BatchSummary:
 
     @property
     def usage(self) -> TokenUsage:
-        total = TokenUsage()
-        for report in self.reports:
-            total = total + report.usage
-        return total
+        return sum((report.usage for report in self.reports), TokenUsage())
 
     def describe(self) -> str:
         counts, usage = self.counts, self.usage

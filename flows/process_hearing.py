@@ -48,10 +48,7 @@ class HearingReport:
 
     @property
     def usage(self) -> TokenUsage:
-        total = TokenUsage()
-        for outcome in self.stages:
-            total = total + outcome.usage
-        return total
+        return sum((outcome.usage for outcome in self.stages), TokenUsage())
 
 
 class StageRunner:
