@@ -40,13 +40,6 @@ def _folder(context: HearingContext) -> Path:
     return context.store.hearing_dir(context.slug)
 
 
-def _upstream(context: HearingContext, name: str) -> str:
-    header = context.store.header(context.slug, name)
-    if header is None:
-        raise ArtifactError(f"{name}.json of {context.slug} is missing: run its stage first")
-    return header.fingerprint
-
-
 def _glossary(context: HearingContext) -> list[str]:
     """The civic glossary plus, when the hearing's roster is known, its members' names."""
     terms = load_glossary(context.settings.glossary_path)
@@ -90,7 +83,7 @@ def run_acquire(
 
 def run_audio(context: HearingContext, *, force: bool = False) -> StageResult:
     """`audio.wav` (16 kHz mono) and `audio.json`."""
-    key = fingerprint("audio", AUDIO_VERSION, _upstream(context, "source"))
+    key = fingerprint("audio", AUDIO_VERSION, context.upstream_fingerprint("source"))
     source = context.store.read(context.slug, "source", SourceInfo)
     folder = _folder(context)
     force = force or not (folder / AUDIO_FILE).is_file()
@@ -119,7 +112,7 @@ def run_transcribe(
     glossary = _glossary(context)
     settings = asr.model_dump(mode="json", exclude={"glossary_file"})
     key = fingerprint(
-        "transcribe", TRANSCRIBE_VERSION, _upstream(context, "audio"), settings, glossary
+        "transcribe", TRANSCRIBE_VERSION, context.upstream_fingerprint("audio"), settings, glossary
     )
     transcript, skipped = run_cached(
         context.store,
@@ -144,7 +137,7 @@ def run_diarize(
     relevant = settings.model_dump(
         mode="json", include={"pipeline", "min_speakers", "max_speakers"}
     )
-    key = fingerprint("diarize", DIARIZE_VERSION, _upstream(context, "audio"), relevant)
+    key = fingerprint("diarize", DIARIZE_VERSION, context.upstream_fingerprint("audio"), relevant)
     diarization, skipped = run_cached(
         context.store,
         context.slug,
@@ -169,8 +162,8 @@ def run_attribute(context: HearingContext, *, force: bool = False) -> StageResul
     key = fingerprint(
         "attribute",
         ATTRIBUTE_VERSION,
-        _upstream(context, "transcript"),
-        _upstream(context, "diarization"),
+        context.upstream_fingerprint("transcript"),
+        context.upstream_fingerprint("diarization"),
     )
     lines, skipped = run_cached(
         context.store,
@@ -197,7 +190,11 @@ def run_captions(context: HearingContext, *, force: bool = False) -> StageResult
         )
     glossary = _glossary(context)
     key = fingerprint(
-        "captions", CAPTIONS_VERSION, _upstream(context, "source"), file_sha256(captions), glossary
+        "captions",
+        CAPTIONS_VERSION,
+        context.upstream_fingerprint("source"),
+        file_sha256(captions),
+        glossary,
     )
     lines, skipped = run_cached(
         context.store,

@@ -39,8 +39,7 @@ def identify_speakers(lines: Lines, roster: list[Any] | None = None) -> SpeakerI
 
 def run_identify(context: HearingContext, *, force: bool = False) -> StageResult:
     """Write speakers.json from lines.json, skipped when lines have not changed."""
-    lines_header = context.store.header(context.slug, "lines")
-    upstream = lines_header.fingerprint if lines_header else None
+    upstream = context.upstream_fingerprint("lines")
     input_fingerprint = fingerprint(Stage.IDENTIFY.value, STAGE_VERSION, upstream)
 
     def compute() -> SpeakerIdentities:

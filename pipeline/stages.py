@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from pipeline.artifacts import ArtifactStore
+from pipeline.artifacts import ArtifactError, ArtifactStore
 from pipeline.config import Settings
 from pipeline.schemas import TokenUsage
 
@@ -49,6 +49,13 @@ class HearingContext:
     @classmethod
     def for_slug(cls, slug: str, settings: Settings) -> HearingContext:
         return cls(ArtifactStore(settings.hearings_dir), slug, settings)
+
+    def upstream_fingerprint(self, name: str) -> str:
+        """The fingerprint of an earlier stage's artifact, which a later stage's includes."""
+        header = self.store.header(self.slug, name)
+        if header is None:
+            raise ArtifactError(f"{name}.json of {self.slug} is missing: run its stage first")
+        return header.fingerprint
 
 
 @dataclass(frozen=True)

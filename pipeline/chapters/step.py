@@ -57,7 +57,6 @@ def stage_fingerprint(
     prompts: ChapterPrompts | None,
     options: ChapteringOptions,
 ) -> str:
-    lines_header = context.store.header(context.slug, "lines")
     llm = context.settings.llm
     generator: dict[str, object] = {"offline": OFFLINE_VERSION}
     if prompts is not None:
@@ -68,7 +67,7 @@ def stage_fingerprint(
         }
     return fingerprint(
         STAGE_VERSION,
-        lines_header.fingerprint if lines_header else None,
+        context.upstream_fingerprint("lines"),
         speakers_fingerprint,
         chapterer,
         generator,
