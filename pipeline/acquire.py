@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import mimetypes
 import os
-import re
 import shutil
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -25,13 +24,19 @@ from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_ex
 from pipeline.artifacts import file_sha256, write_atomic
 from pipeline.audio import media_duration
 from pipeline.schemas import SourceInfo
+from pipeline.sources.viebit import (
+    VIEBIT_MEDIA_BASE,
+    ViebitError,
+    ViebitMedia,
+    ViebitPageUnavailable,
+    resolve_viebit,
+)
 
 Progress = Callable[[int, int | None], None]
 MEDIA_SUFFIXES = frozenset(
     {".mp4", ".m4a", ".m4v", ".mov", ".mkv", ".webm", ".mp3", ".wav", ".flac", ".ogg", ".opus"}
 )
 DOWNLOAD_ATTEMPTS = 6
-VIEBIT_HASH = re.compile(r"player\.php\?hash=([A-Za-z0-9]+)")
 MEDIA_STEM = "media"
 CAPTIONS_FILE = "captions.vtt"
 
@@ -65,7 +70,7 @@ class ViebitSite:
     """Where Viebit pages live and where their direct files are served."""
 
     page_hosts: tuple[str, ...] = ("councilnyc.viebit.com",)
-    media_base: str = "https://vbfast-vod.viebit.com/counciln"
+    media_base: str = VIEBIT_MEDIA_BASE
 
 
 NYC_VIEBIT = ViebitSite()
@@ -160,17 +165,15 @@ def is_viebit_page(url: str, site: ViebitSite) -> bool:
     return parts.hostname in site.page_hosts and "v" in parse_qs(parts.query)
 
 
-def resolve_viebit(client: httpx.Client, page_url: str, site: ViebitSite) -> tuple[str, str]:
-    """The direct media URL and captions URL behind a Viebit `vod/?v=NAME.mp4` page."""
-    name = Path(parse_qs(urlsplit(page_url).query)["v"][0]).name
-    response = client.get(page_url)
-    if response.status_code >= 400:
-        raise DownloadFailedError(f"{page_url} answered HTTP {response.status_code}")
-    found = VIEBIT_HASH.search(response.text)
-    if found is None:
-        raise NotMediaError(f"{page_url} has no Viebit player link (player.php?hash=...)")
-    media_url = f"{site.media_base.rstrip('/')}/{found.group(1)}/{name}"
-    return media_url, re.sub(r"\.[^./]+$", "", media_url) + ".vtt"
+def resolve_viebit_page(client: httpx.Client, page_url: str, site: ViebitSite) -> ViebitMedia:
+    """The direct media and captions URLs behind a Viebit `vod/?v=NAME.mp4` page, with
+    discovery's resolver, its errors turned into acquire's."""
+    try:
+        return resolve_viebit(page_url, client, site.media_base)
+    except ViebitPageUnavailable as error:
+        raise DownloadFailedError(str(error)) from error
+    except ViebitError as error:
+        raise NotMediaError(str(error)) from error
 
 
 def fetch_captions(client: httpx.Client, url: str, destination: Path) -> bool:
@@ -190,7 +193,8 @@ def _direct(
 ) -> Fetched:
     captions_url = None
     if is_viebit_page(url, site):
-        url, captions_url = resolve_viebit(client, url, site)
+        media = resolve_viebit_page(client, url, site)
+        url, captions_url = media.mp4_url, media.vtt_url
         if not fetch_captions(client, captions_url, folder / CAPTIONS_FILE):
             captions_url = None
     suffix = Path(urlsplit(url).path).suffix.lower() or ".bin"

@@ -21,6 +21,10 @@ class ViebitError(RuntimeError):
     """The page could not be read or does not (yet) name its video file."""
 
 
+class ViebitPageUnavailable(ViebitError):
+    """The page itself could not be fetched (network error or an HTTP error status)."""
+
+
 class ViebitMedia(BaseModel):
     page_url: str
     video_hash: str
@@ -61,7 +65,9 @@ def resolve_viebit(
     try:
         response = client.get(page_url, follow_redirects=True)
     except httpx.HTTPError as error:
-        raise ViebitError(f"cannot fetch Viebit page {page_url}: {type(error).__name__}") from None
+        raise ViebitPageUnavailable(
+            f"cannot fetch Viebit page {page_url}: {type(error).__name__}"
+        ) from None
     if response.status_code != 200:
-        raise ViebitError(f"Viebit page {page_url} answered {response.status_code}")
+        raise ViebitPageUnavailable(f"Viebit page {page_url} answered {response.status_code}")
     return media_from_page(page_url, response.text, media_base)
