@@ -14,13 +14,14 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from pipeline.chapters.tokens import token_counter
+from tests.support.loopback import LoopbackServer
 
 
 @dataclass(frozen=True)
@@ -114,15 +115,11 @@ class FakeOpenAI:
         self.requests: list[ReceivedRequest] = []
         self._scripted: deque[FakeReply] = deque()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self._server = LoopbackServer(self._handler_class())
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}/v1"
+        return f"{self._server.base_url}/v1"
 
     @property
     def tokens_received(self) -> int:
@@ -132,12 +129,11 @@ class FakeOpenAI:
         self._scripted.extend(replies)
 
     def __enter__(self) -> FakeOpenAI:
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
     def reply_to(self, request: ReceivedRequest) -> FakeReply:
         body = request.body

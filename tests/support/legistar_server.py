@@ -16,10 +16,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.support.loopback import LoopbackServer
 
 REAL_VIEBIT = "https://councilnyc.viebit.com"
 MAX_TOP = 1000
@@ -168,7 +170,7 @@ class _Handler(BaseHTTPRequestHandler):
         public = {key: value for key, value in event.items() if key != "EventItems"}
         if public.get("EventVideoPath"):
             public["EventVideoPath"] = public["EventVideoPath"].replace(
-                REAL_VIEBIT, f"{self.server.base}/viebit"
+                REAL_VIEBIT, f"{self.server.base_url}/viebit"
             )
         return public
 
@@ -202,35 +204,25 @@ class _Handler(BaseHTTPRequestHandler):
             pass  # the client gave up (a timeout test): nothing to answer
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _Server(LoopbackServer):
     def __init__(self, state: ServerState) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(_Handler)
         self.state = state
-        self.base = f"http://127.0.0.1:{self.server_address[1]}"
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Dropped connections after a planned slow answer are expected."""
 
 
 class LegistarServer:
     def __init__(self, data: LegistarData, token: str = "test-token-0123") -> None:
         self.state = ServerState(data=data, token=token)
         self._server = _Server(self.state)
-        self.base = self._server.base
+        self.base = self._server.base_url
         self.api_base = f"{self.base}/v1"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
 
     def __enter__(self) -> LegistarServer:
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
     def page_url(self, name: str) -> str:
         return f"{self.base}/viebit/vod/?s=true&v={name}"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.support.loopback import LoopbackServer
 
 RANGE = re.compile(r"bytes=(\d+)-$")
 
@@ -90,22 +91,13 @@ def _handler(server: MediaServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Clients that hang up mid-body (the resumable downloader does) are expected."""
-
-
 @contextmanager
 def serve() -> Iterator[MediaServer]:
     state = MediaServer("127.0.0.1", 0)
-    httpd = _QuietServer(("127.0.0.1", 0), _handler(state))
+    httpd = LoopbackServer(_handler(state))
     state.port = httpd.server_address[1]
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
+    httpd.start()
     try:
         yield state
     finally:
-        httpd.shutdown()
-        httpd.server_close()
+        httpd.stop()
