@@ -24,10 +24,25 @@ class AsrSettings(BaseModel):
     )
     device: Literal["auto", "cpu", "cuda"] = "auto"
     compute_type: str = Field("auto", description="CTranslate2 compute type, e.g. float16, int8")
-    batch_size: int = Field(16, ge=1, le=256, description="batched inference on GPU")
+    batched: bool = Field(
+        True, description="batched pipeline (faster on CPU and GPU); false: sequential decoder"
+    )
+    batch_size: int = Field(16, ge=1, le=256, description="chunks decoded at once (batched)")
+    chunk_seconds: int = Field(
+        20,
+        ge=5,
+        le=30,
+        description="longest stretch of speech per batched chunk; Whisper decoding a chunk "
+        "without timestamps may stop early and lose the rest of a long one",
+    )
     language: str | None = "en"
     glossary_file: Path | None = Field(
-        None, description="civic terms passed to the model; default: <data_dir>/glossary.txt"
+        None, description="more civic terms, added to the glossary the package ships"
+    )
+    vocabulary: Literal["off", "hotwords", "prompt"] = Field(
+        "off",
+        description="how glossary and roster names reach the recognizer: off (they only fix "
+        "spelling and case afterwards), hotwords, or an initial prompt",
     )
 
 
@@ -126,10 +141,6 @@ class Settings(BaseSettings):
     @property
     def hearings_dir(self) -> Path:
         return self.data_dir / "hearings"
-
-    @property
-    def glossary_path(self) -> Path:
-        return self.asr.glossary_file or self.data_dir / "glossary.txt"
 
 
 class SettingsError(ValueError):
