@@ -174,8 +174,9 @@ def test_with_models_words_come_from_asr_and_speakers_from_diarization(
     assert "transcribe: 100%" in messages
     # The recognizer's words stay; the captions' marks (at 0 s and 12.1 s) give the turns.
     lines = ArtifactStore(settings.hearings_dir).read(sample_slug, "lines", Lines)
-    assert SCRIPT.startswith(lines.lines[0].text)
-    assert {line.speaker_label for line in lines.lines} == {"SPEAKER_00"}
+    assert " ".join(line.text for line in lines.lines) == SCRIPT
+    assert lines.lines[0].speaker_label == "SPEAKER_00"
+    assert {line.speaker_label for line in lines.lines} <= {"SPEAKER_00", "SPEAKER_01"}
     assert "speakers from the captions" in outcomes[Stage.ATTRIBUTE].summary
 
     monkeypatch.setenv("HEARINGS_DIARIZATION__PIPELINE", str(pyannote))
