@@ -1,13 +1,13 @@
 """Speech to timed words with faster-whisper.
 
-The batched pipeline is the default: it decodes many VAD chunks at once (batch size from
-settings), is faster than the sequential decoder on a GPU and on a CPU (2–3× with tiny.en
-on 2 cores), keeps its memory flat on long audio, and keeps a sentence said several times
-in a row, which the sequential decoder's compression-ratio fallback erases. Both decode by
-beam search at temperature 0 only: no sampling fallback, so a re-run gives the same text.
-Whisper invents text in silence and loops on a phrase; the guards here: VAD, no-speech and
-compression-ratio thresholds, no conditioning on previous text, and a final pass that drops
-repeated-phrase loops.
+The batched pipeline is the default: it decodes many VAD chunks at once (batch size and
+longest chunk from settings), which on a GPU is several times faster and on a CPU was
+measured faster too (benchmarks/asr.py gives the figures on the machine at hand). A chunk
+is decoded without timestamps, and a small model may stop early in a long one: chunks are
+kept to 20 s. Both decoders use beam search at temperature 0 only: no sampling fallback, so
+a re-run gives the same text. Whisper invents text in silence and loops on a phrase; the
+guards: VAD, no-speech and compression-ratio thresholds, no conditioning on previous text,
+and a final pass that drops repeated-phrase loops but keeps a sentence said again.
 """
 
 from __future__ import annotations

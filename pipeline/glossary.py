@@ -4,7 +4,11 @@ The glossary ships inside the package (`pipeline/glossary.txt`), so every data f
 every worker has it; `HEARINGS_ASR__GLOSSARY_FILE` adds terms to it. faster-whisper puts
 hotwords in the decoder prompt and keeps only the first `max_length // 2 - 1` tokens
 (223 for Whisper), silently: here the budget is counted with the model's own tokenizer and
-spent in a stated order, and what does not fit is reported so the caller can log it.
+spent in the order of the groups the caller gives (the stage gives the committee, then the
+glossary, then the other people who could speak), and what does not fit is reported.
+By default none of this reaches the recognizer (`HEARINGS_ASR__VOCABULARY=off`): measured with
+benchmarks/asr_glossary.py, neither hotwords nor an initial prompt helped consistently, and
+on the sequential decoder both made the text much worse.
 """
 
 from __future__ import annotations
