@@ -94,7 +94,9 @@ class ReviewSettings(BaseModel):
     secret_key: SecretStr | None = Field(
         None, description="signs session cookies; a random one is made per start when unset"
     )
-    editor_password_hash: SecretStr | None = None
+    secure_cookies: bool = Field(
+        False, description="send the session cookie over HTTPS only (behind a TLS proxy)"
+    )
 
 
 class Settings(BaseSettings):

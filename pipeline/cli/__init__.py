@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from pipeline.cli import config_commands, db_commands, flow_commands, roster_commands
+from pipeline.cli import (
+    config_commands,
+    db_commands,
+    flow_commands,
+    review_commands,
+    roster_commands,
+)
 from pipeline.cli.chapter_command import chapter
 from pipeline.cli.demo_command import demo
 from pipeline.cli.discover_commands import discover_command
@@ -26,3 +32,5 @@ app.command("discover")(discover_command)
 app.command("transcribe")(transcribe)
 flow_commands.register(app)
 app.command("show")(show)
+app.command("review")(review_commands.review)
+app.add_typer(review_commands.editor_app, name="editor")
