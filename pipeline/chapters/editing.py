@@ -22,6 +22,11 @@ class TilingEditError(ValueError):
 
 def retile(spans: Sequence[Span], starts: list[int], line_count: int) -> list[Span]:
     """Spans for `starts`, each new span keeping the kind of the old span it begins in."""
+    if not spans or spans[-1].stop_line != line_count:
+        raise TilingEditError(
+            f"the chapters do not cover the {line_count} lines of the transcript: "
+            "re-run the chapter stage"
+        )
     kinds = [_kind_at(spans, start) for start in starts]
     tiled = tile((Proposal(s, k) for s, k in zip(starts, kinds, strict=True)), line_count)
     if [span.start_line for span in tiled] != starts:

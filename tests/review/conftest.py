@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.db import make_engine, make_session_factory, transaction, upgrade
 from pipeline.config import Settings
+from pipeline.review import security
 from pipeline.review.app import create_app
 from pipeline.review.security import hash_password
 from pipeline.store.editors import add_editor
@@ -74,6 +76,14 @@ def make_env(url: str, settings: Settings, **seed: object) -> ReviewEnv:
     hearing_id = seed_hearing(factory, SLUG, **seed)  # type: ignore[arg-type]
     add_editors(factory, "alice", "bob")
     return ReviewEnv(factory, hearing_id, settings)
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real argon2, with parameters small enough for tests on two busy cores."""
+    monkeypatch.setattr(
+        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 @pytest.fixture

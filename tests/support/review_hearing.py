@@ -31,7 +31,9 @@ SPEAKER_LABELS = ("SPEAKER_00", "SPEAKER_01", "SPEAKER_02", "SPEAKER_03")
 KINDS = (ChapterKind.OPENING_REMARKS, ChapterKind.AGENCY_TESTIMONY, ChapterKind.QA)
 
 
-def make_lines(count: int, seconds_per_line: float = 4.0, untrusted_text: str | None = None) -> Lines:
+def make_lines(
+    count: int, seconds_per_line: float = 4.0, untrusted_text: str | None = None
+) -> Lines:
     lines = []
     for index in range(count):
         text = f"Line {index} about the budget and the agency's plans."
