@@ -92,6 +92,12 @@ def hearing_context(
         "layout": layout(chapters),
         "approved": approved,
         "drafts": sum(c.review_state == ReviewState.DRAFT for c in chapters),
-        "can_publish": bool(chapters) and approved == len(chapters),
+        # Everything approved, and something new to publish (the first time, or new approvals).
+        "can_publish": bool(chapters)
+        and approved == len(chapters)
+        and (
+            hearing.published_at is None
+            or any(c.review_state == ReviewState.APPROVED for c in chapters)
+        ),
         "line_count": len(lines),
     }
