@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from models import Chapter, Hearing, ReviewState, Speaker
 from pipeline.artifacts import ArtifactError, ArtifactStore
 from pipeline.config import Settings
+from pipeline.review.transcript_html import lines_html
 from pipeline.schemas import SourceInfo
 from pipeline.store.review_chapters import layout
 from pipeline.store.review_queries import LONG_CHAPTER_SECONDS, LineRow, transcript
@@ -19,15 +21,9 @@ from pipeline.store.review_speakers import hearing_roster, speakers_of
 
 
 @dataclass(frozen=True)
-class ShownLine:
-    line: LineRow
-    speaker: str | None  # the name, on the first line of each speaker turn
-
-
-@dataclass(frozen=True)
 class ChapterBlock:
     chapter: Chapter
-    lines: list[ShownLine]
+    lines_html: Markup
     is_long: bool
     is_first: bool
     is_last: bool
@@ -57,15 +53,9 @@ def chapter_blocks(
     chapters: list[Chapter], lines: list[LineRow], names: dict[str, str]
 ) -> list[ChapterBlock]:
     blocks = []
-    previous_label = None
     for position, chapter in enumerate(chapters):
-        shown = []
-        for line in lines[chapter.start_line : chapter.stop_line]:
-            label = line.speaker_label
-            shown.append(
-                ShownLine(line, names.get(label, label) if label != previous_label else None)
-            )
-            previous_label = label
+        # Each chapter opens with its first speaker's name, even mid-turn.
+        shown = lines_html(lines[chapter.start_line : chapter.stop_line], names, None)
         is_long = chapter.end - chapter.start > LONG_CHAPTER_SECONDS
         blocks.append(
             ChapterBlock(chapter, shown, is_long, position == 0, position == len(chapters) - 1)

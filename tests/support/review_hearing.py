@@ -112,9 +112,10 @@ def seed_hearing(
     chapter_count: int = 4,
     untrusted_text: str | None = None,
     generator: str = "gpt-4.1-mini",
+    seconds_per_line: float = 4.0,
 ) -> int:
     """Store a hearing with lines, speakers and chapters; returns its id."""
-    lines = make_lines(line_count, untrusted_text=untrusted_text)
+    lines = make_lines(line_count, seconds_per_line, untrusted_text=untrusted_text)
     with transaction(factory) as session:
         body = session.query(Body).filter_by(name=COMMITTEE).one_or_none() or _roster(session)
         hearing = Hearing(
