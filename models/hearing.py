@@ -76,7 +76,9 @@ class Speaker(Timestamped, Base):
     """A diarization label in one hearing and who a rule, the LLM or a person says it is."""
 
     __tablename__ = "speaker"
-    __table_args__ = (UniqueConstraint("hearing_id", "label"),)
+    # Ids are never reused (SQLite would reuse a deleted row's), so Edit rows and review
+    # forms that name a speaker or chapter id can never point at a newer one.
+    __table_args__ = (UniqueConstraint("hearing_id", "label"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hearing_id: Mapped[int] = mapped_column(ForeignKey("hearing.id", ondelete="CASCADE"))
@@ -118,7 +120,7 @@ class Chapter(Timestamped, Base):
     """
 
     __tablename__ = "chapter"
-    __table_args__ = (UniqueConstraint("hearing_id", "position"),)
+    __table_args__ = (UniqueConstraint("hearing_id", "position"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hearing_id: Mapped[int] = mapped_column(ForeignKey("hearing.id", ondelete="CASCADE"))

@@ -36,7 +36,8 @@ class ChapterText:
 def chapter_in(session: Session, hearing: Hearing, chapter_id: int) -> Chapter:
     chapter = session.get(Chapter, chapter_id)
     if chapter is None or chapter.hearing_id != hearing.id:
-        raise ReviewError("that chapter is no longer part of this hearing")
+        # A merge by another editor or a pipeline re-run replaced it since the page loaded.
+        raise ReviewConflict("that chapter is no longer part of this hearing; reload the page")
     return chapter
 
 

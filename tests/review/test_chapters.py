@@ -217,3 +217,16 @@ def test_tiling_check_of_the_schema_agrees_with_the_stored_result(
         for c in chapters(env.factory, env.hearing_id)
     ]
     check_tiling(shaped, 60)  # the pipeline's own check accepts the edited chapters
+
+
+def test_saving_a_chapter_a_rerun_replaced_is_a_conflict(
+    env: ReviewEnv, client: ReviewClient
+) -> None:
+    old = chapters(env.factory, env.hearing_id)[2]
+    with transaction(env.factory) as session:
+        hearing = session.get(Hearing, env.hearing_id)
+        store_hearing_outputs(session, hearing, make_lines(60), make_speakers(),
+                              make_chapters(60, 3))  # fmt: skip
+    response = save(client, old.id, old.version, title="Lost?")
+    assert response.status_code == 409 and "no longer part of this hearing" in response.text
+    assert "Lost?" in response.text  # the editor's text is shown back to copy

@@ -1,5 +1,8 @@
 """review: editors, chapter versions for conflict detection, hearing published_at
 
+On SQLite the chapter and speaker tables are rebuilt with AUTOINCREMENT, so a deleted
+row's id is never given to a new one (Edit rows and review forms refer to these ids).
+
 Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-01 22:00:00
@@ -32,8 +35,14 @@ def upgrade() -> None:
     with op.batch_alter_table("hearing") as batch:
         batch.add_column(sa.Column("published_at", sa.DateTime(timezone=True), nullable=True))
         batch.create_index(batch.f("ix_hearing_published_at"), ["published_at"], unique=False)
-    with op.batch_alter_table("chapter") as batch:
+    never_reuse_ids = {
+        "recreate": "always" if op.get_bind().dialect.name == "sqlite" else "auto",
+        "table_kwargs": {"sqlite_autoincrement": True},
+    }
+    with op.batch_alter_table("chapter", **never_reuse_ids) as batch:
         batch.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
+    with op.batch_alter_table("speaker", **never_reuse_ids):
+        pass
 
 
 def downgrade() -> None:
