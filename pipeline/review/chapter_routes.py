@@ -23,7 +23,7 @@ from pipeline.review.web import (
     render,
     settings_of,
 )
-from pipeline.store import review_chapters
+from pipeline.store import review_chapters, review_structure
 from pipeline.store.review_chapters import ChapterText
 from pipeline.store.review_history import ReviewConflict, ReviewError
 from pipeline.store.review_queries import transcript
@@ -84,7 +84,7 @@ def change_structure(
 ) -> Response:
     with transaction(factory_of(request)) as session:
         hearing = hearing_or_404(session, slug)
-        review_chapters.restructure(session, hearing, chapter_id, layout, action, line, editor)
+        review_structure.restructure(session, hearing, chapter_id, layout, action, line, editor)
     flash(request, {"merge": "Merged.", "split": "Split.", "move": "Boundary moved."}[action])
     return redirect(hearing_url(slug, _anchor(chapter_id)))
 

@@ -25,7 +25,7 @@ from pipeline.store import review_chapters, review_history
 from pipeline.store.review_queries import committees, hearing_by_slug, list_hearings
 
 router = APIRouter()
-Editor = Annotated[str, Depends(current_editor)]
+LoggedIn = Annotated[str, Depends(current_editor)]
 ChangingEditor = Annotated[str, Depends(editor_for_change)]
 
 
@@ -38,7 +38,7 @@ def hearing_or_404(session: Session, slug: str) -> Hearing:
 
 @router.get("/")
 def hearings_list(
-    request: Request, editor: Editor, status: str = "", committee: str = ""
+    request: Request, editor: LoggedIn, status: str = "", committee: str = ""
 ) -> Response:
     with factory_of(request)() as session:
         rows = list_hearings(session, status or None, committee or None)
@@ -53,7 +53,7 @@ def hearings_list(
 
 
 @router.get("/hearings/{slug}")
-def hearing_page(request: Request, editor: Editor, slug: str) -> Response:
+def hearing_page(request: Request, editor: LoggedIn, slug: str) -> Response:
     with factory_of(request)() as session:
         hearing = hearing_or_404(session, slug)
         media_route = str(request.url_for("hearing_media", slug=slug).path)
@@ -62,7 +62,7 @@ def hearing_page(request: Request, editor: Editor, slug: str) -> Response:
 
 
 @router.get("/hearings/{slug}/media", name="hearing_media")
-def hearing_media(request: Request, editor: Editor, slug: str) -> Response:
+def hearing_media(request: Request, editor: LoggedIn, slug: str) -> Response:
     """The stored media file, with range requests so the player can seek."""
     path = local_media(settings_of(request), slug)
     if path is None:
@@ -72,7 +72,7 @@ def hearing_media(request: Request, editor: Editor, slug: str) -> Response:
 
 @router.get("/hearings/{slug}/history")
 def hearing_history(
-    request: Request, editor: Editor, slug: str, chapter: int | None = None
+    request: Request, editor: LoggedIn, slug: str, chapter: int | None = None
 ) -> Response:
     with factory_of(request)() as session:
         hearing = hearing_or_404(session, slug)

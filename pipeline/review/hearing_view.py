@@ -15,9 +15,9 @@ from pipeline.artifacts import ArtifactError, ArtifactStore
 from pipeline.config import Settings
 from pipeline.review.transcript_html import lines_html
 from pipeline.schemas import SourceInfo
-from pipeline.store.review_chapters import layout
 from pipeline.store.review_queries import LONG_CHAPTER_SECONDS, LineRow, transcript
 from pipeline.store.review_speakers import hearing_roster, speakers_of
+from pipeline.store.review_structure import layout
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from models import Editor
 from pipeline.cli.show_command import clock, kind_label
 from pipeline.config import Settings
 from pipeline.review.security import CSRF_FIELD, CSRF_HEADER, csrf_matches, csrf_token
 from pipeline.schemas import ChapterKind
+from pipeline.store.editors import editor_by_name
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -43,7 +43,7 @@ def factory_of(request: Request) -> sessionmaker[Session]:
 
 def _active_editor(factory: sessionmaker[Session], name: str) -> bool:
     with factory() as session:
-        editor = session.query(Editor).filter_by(name=name).one_or_none()
+        editor = editor_by_name(session, name)
         return editor is not None and editor.active
 
 
