@@ -26,7 +26,19 @@ FLASH_KEY = "flash"
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 templates.env.filters["clock"] = clock
 templates.env.filters["kind_label"] = kind_label
+templates.env.filters["edit_value"] = lambda value: describe_value(value)
 templates.env.globals["chapter_kinds"] = [(kind.value, kind.label) for kind in ChapterKind]
+
+
+def describe_value(value: Any) -> str:
+    """An Edit's before/after as a person reads it (escaped by the template like any text)."""
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return " · ".join(describe_value(item) for item in value) or "(none)"
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {describe_value(item)}" for key, item in value.items())
+    return str(value)
 
 
 class LoginRequired(Exception):

@@ -31,7 +31,7 @@ def test_markup_typed_by_an_editor_is_escaped_everywhere(
     for path in [BASE, f"{BASE}/history"]:
         page = client.get(path).text
         assert "<img src=x" not in page
-        assert "&lt;img src=x onerror=alert(2)&gt;" in page or "\\u003cimg" in page
+        assert "&lt;img src=x onerror=alert(2)&gt;" in page
 
 
 def test_the_hearing_page_shows_player_chapters_and_named_lines(
