@@ -31,6 +31,7 @@ from models.db import transaction
 from pipeline.artifacts import ArtifactStore, fingerprint
 from pipeline.chapters.step import ChaptererChoice
 from pipeline.config import get_settings
+from pipeline.errors import HearingsError
 from pipeline.roster import ROSTER_ARTIFACT, Roster
 from pipeline.schemas import TokenUsage
 from pipeline.stages import Stage
@@ -107,7 +108,7 @@ class StageRunner:
         return True
 
 
-class NothingToProcess(ValueError):
+class NothingToProcess(HearingsError, ValueError):
     """The hearing has no video (yet): nothing is changed."""
 
 

@@ -23,6 +23,7 @@ from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_ex
 
 from pipeline.artifacts import file_sha256, write_atomic
 from pipeline.audio import media_duration
+from pipeline.errors import HearingsError
 from pipeline.schemas import SourceInfo
 from pipeline.sources.viebit import (
     VIEBIT_MEDIA_BASE,
@@ -41,7 +42,7 @@ MEDIA_STEM = "media"
 CAPTIONS_FILE = "captions.vtt"
 
 
-class AcquireError(RuntimeError):
+class AcquireError(HearingsError, RuntimeError):
     """The source cannot be fetched; the message says why."""
 
 

@@ -20,6 +20,7 @@ from faster_whisper.transcribe import Segment as WhisperSegment
 
 from pipeline.audio import SAMPLE_RATE
 from pipeline.config import AsrSettings
+from pipeline.errors import HearingsError
 from pipeline.progress import FractionCallback, MonotonicFraction
 from pipeline.schemas import Segment, Transcript, Word
 
@@ -41,7 +42,7 @@ DECODING_GUARDS = {
 NON_WORD = re.compile(r"[^\w$%]+")
 
 
-class AsrModelUnavailable(RuntimeError):
+class AsrModelUnavailable(HearingsError, RuntimeError):
     """The speech model cannot be loaded (not downloaded and offline, bad path...)."""
 
 

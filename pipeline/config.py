@@ -13,6 +13,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from pipeline.errors import HearingsError
+
 ENV_PREFIX = "HEARINGS_"
 NESTED_DELIMITER = "__"
 
@@ -132,7 +134,7 @@ class Settings(BaseSettings):
         return self.asr.glossary_file or self.data_dir / "glossary.txt"
 
 
-class SettingsError(ValueError):
+class SettingsError(HearingsError, ValueError):
     """A setting has a value that cannot be used; the message names it."""
 
 

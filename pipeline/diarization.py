@@ -20,6 +20,7 @@ from pyannote.audio import Pipeline
 
 from pipeline.audio import SAMPLE_RATE
 from pipeline.config import DiarizationSettings
+from pipeline.errors import HearingsError
 from pipeline.progress import FractionCallback, MonotonicFraction
 from pipeline.schemas import Diarization, SpeakerTurn
 
@@ -33,7 +34,7 @@ STEP_SPANS = {
 }
 
 
-class DiarizationUnavailable(RuntimeError):
+class DiarizationUnavailable(HearingsError, RuntimeError):
     """The diarization pipeline cannot be loaded (no token, offline, bad folder...)."""
 
 

@@ -6,6 +6,7 @@ import typer
 
 from pipeline.cli import config_commands, db_commands, flow_commands, roster_commands
 from pipeline.cli.chapter_command import chapter
+from pipeline.cli.common import HearingsGroup
 from pipeline.cli.demo_command import demo
 from pipeline.cli.discover_commands import discover_command
 from pipeline.cli.show_command import show
@@ -13,6 +14,7 @@ from pipeline.cli.transcribe_command import transcribe
 
 app = typer.Typer(
     name="hearings",
+    cls=HearingsGroup,
     help="Turn public-hearing videos into chaptered, speaker-attributed guides.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,

@@ -7,11 +7,8 @@ from typing import Annotated
 
 import typer
 
-from pipeline.artifacts import ArtifactError
-from pipeline.chapters.prompts import PromptError
-from pipeline.chapters.step import ChapteringError, run_chapter
-from pipeline.cli.common import console, fail, load_settings_or_fail
-from pipeline.llm import LlmError
+from pipeline.chapters.step import run_chapter
+from pipeline.cli.common import console, load_settings_or_fail
 from pipeline.stages import HearingContext
 
 
@@ -31,11 +28,8 @@ def chapter(
 ) -> None:
     """Split a hearing's lines into typed chapters with titles, summaries and bullets."""
     settings = load_settings_or_fail()
-    try:
-        context = HearingContext.for_slug(slug, settings)
-        result = run_chapter(context, chapterer=chapterer.value, force=force)
-    except (ValueError, ArtifactError, ChapteringError, PromptError, LlmError) as error:
-        fail(str(error))
+    context = HearingContext.for_slug(slug, settings)
+    result = run_chapter(context, chapterer=chapterer.value, force=force)
     state = "fresh, skipped" if result.skipped else "written"
     console.print(f"{slug}: {result.summary} — chapters.json {state}")
     usage = result.usage

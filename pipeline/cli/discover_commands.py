@@ -11,10 +11,8 @@ import typer
 from rich.table import Table
 
 from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
-from pipeline.sources.discovery import DiscoveryError
 from pipeline.sources.events import NEW_YORK
-from pipeline.sources.legistar import LegistarClient, LegistarError
-from pipeline.sources.legistar_records import LegistarRecordError
+from pipeline.sources.legistar import LegistarClient
 from pipeline.sources.viebit import resolve_viebit
 from pipeline.store.hearings import DiscoveryReport, discover
 
@@ -54,16 +52,13 @@ def discover_command(
     factory = open_database(settings)
     timeout = settings.legistar.timeout_seconds
     with LegistarClient(settings.legistar) as client, httpx.Client(timeout=timeout) as pages:
-        try:
-            report = discover(
-                factory,
-                client,
-                _as_date(since),
-                _as_date(until),
-                partial(resolve_viebit, client=pages),
-            )
-        except (LegistarError, LegistarRecordError, DiscoveryError) as error:
-            fail(str(error))
+        report = discover(
+            factory,
+            client,
+            _as_date(since),
+            _as_date(until),
+            partial(resolve_viebit, client=pages),
+        )
     print_report(report)
 
 

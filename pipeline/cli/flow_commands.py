@@ -20,13 +20,7 @@ from models.db import transaction
 from pipeline.chapters.step import ChaptererChoice
 from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
 from pipeline.stages import Stage
-from pipeline.store.processing import (
-    HearingNotFound,
-    SourceNotFound,
-    ensure_manual_hearing,
-    hearing_by_event,
-    latest_stage_runs,
-)
+from pipeline.store.processing import ensure_manual_hearing, hearing_by_event, latest_stage_runs
 
 if TYPE_CHECKING:
     from flows.batch import BatchSummary
@@ -50,13 +44,10 @@ def _resolve_slug(source: str | None, event_id: int | None, title: str | None) -
     if (source is None) == (event_id is None):
         fail("give either a URL or file, or --event ID")
     factory = open_database(load_settings_or_fail())
-    try:
-        with transaction(factory) as session:
-            if event_id is not None:
-                return hearing_by_event(session, event_id).slug
-            return ensure_manual_hearing(session, source or "", title).slug
-    except (HearingNotFound, SourceNotFound) as error:
-        fail(str(error))
+    with transaction(factory) as session:
+        if event_id is not None:
+            return hearing_by_event(session, event_id).slug
+        return ensure_manual_hearing(session, source or "", title).slug
 
 
 def print_report(report: HearingReport) -> None:
@@ -88,11 +79,7 @@ def ingest(
     from flows.process_hearing import process_hearing
 
     console.print(f"processing [bold]{slug}[/]")
-    try:
-        report = process_hearing(slug, from_stage=from_stage, chapterer=chapterer,
-                                 wait_seconds=wait)  # fmt: skip
-    except Exception as error:
-        fail(f"{slug} failed: {type(error).__name__}: {error}")
+    report = process_hearing(slug, from_stage=from_stage, chapterer=chapterer, wait_seconds=wait)
     print_report(report)
 
 

@@ -14,13 +14,11 @@ from pipeline.config import Settings
 from pipeline.sources.bundled_roster import (
     BUNDLED_ROSTER_DIR,
     BundledRoster,
-    BundledRosterMissing,
     load_bundled_roster,
     read_places,
 )
-from pipeline.sources.legistar import LegistarClient, LegistarError
-from pipeline.sources.legistar_records import LegistarRecordError
-from pipeline.store.roster import RosterError, roster_on, upsert_roster
+from pipeline.sources.legistar import LegistarClient
+from pipeline.store.roster import roster_on, upsert_roster
 
 app = typer.Typer(help="The council roster: committees, members, chairs.", no_args_is_help=True)
 DATE_FORMATS = ["%Y-%m-%d"]
@@ -53,17 +51,14 @@ def sync(
     """Upsert bodies, people and memberships from Legistar (or the bundled roster)."""
     settings = load_settings_or_fail()
     factory = open_database(settings)
-    try:
-        if settings.legistar.token is None:
-            console.print(
-                "No Legistar token configured (HEARINGS_LEGISTAR__TOKEN): using the bundled "
-                f"roster in {BUNDLED_ROSTER_DIR} (NYC public records, 2022-2025)."
-            )
-            roster = load_bundled_roster()
-        else:
-            roster = _from_legistar(settings, active_since)
-    except (LegistarError, LegistarRecordError, BundledRosterMissing) as error:
-        fail(str(error))
+    if settings.legistar.token is None:
+        console.print(
+            "No Legistar token configured (HEARINGS_LEGISTAR__TOKEN): using the bundled "
+            f"roster in {BUNDLED_ROSTER_DIR} (NYC public records, 2022-2025)."
+        )
+        roster = load_bundled_roster()
+    else:
+        roster = _from_legistar(settings, active_since)
     with transaction(factory) as session:
         report = upsert_roster(
             session, roster.bodies, roster.persons, roster.office_records, roster.places
@@ -82,10 +77,7 @@ def show(
     """Who could speak at a hearing of BODY on DATE, most likely first."""
     factory = open_database(load_settings_or_fail())
     with factory() as session:
-        try:
-            members = roster_on(session, on.date(), [body])
-        except RosterError as error:
-            fail(str(error))
+        members = roster_on(session, on.date(), [body])
     if not members:
         fail(f"no memberships recorded on {on.date()}: is the roster synced for that period?")
     table = Table(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import HearingsError
 from pipeline.sources.legistar_records import (
     LegistarBody,
     LegistarOfficeRecord,
@@ -35,7 +36,7 @@ KEPT_FIELDS = {
 }
 
 
-class BundledRosterMissing(FileNotFoundError):
+class BundledRosterMissing(HearingsError, FileNotFoundError):
     """The bundled roster files are not where they should be."""
 
 

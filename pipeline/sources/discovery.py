@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
+from pipeline.errors import HearingsError
 from pipeline.sources.events import HearingPlan, PlanStatus, agenda_details, plan_hearing
 from pipeline.sources.legistar import dedupe_events
 from pipeline.sources.legistar_records import LegistarEvent, LegistarEventItem, LegistarRollCall
@@ -33,7 +34,7 @@ class EventSource(Protocol):
     def roll_calls(self, event_item_id: int) -> list[LegistarRollCall]: ...
 
 
-class DiscoveryError(RuntimeError):
+class DiscoveryError(HearingsError, RuntimeError):
     """Discovery cannot start (e.g. no date given and no previous discovery recorded)."""
 
 

@@ -20,6 +20,7 @@ from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception_ty
 from tenacity.stop import stop_after_attempt
 
 from pipeline.config import LegistarSettings
+from pipeline.errors import HearingsError
 from pipeline.sources.legistar_records import (
     ID_FIELDS,
     LegistarBody,
@@ -42,7 +43,7 @@ TOKEN_IN_URL = re.compile(r"(?i)(token=)[^&\s\"']+")
 MAX_RETRY_AFTER_SECONDS = 120.0
 
 
-class LegistarError(RuntimeError):
+class LegistarError(HearingsError, RuntimeError):
     """Legistar could not answer; the message never contains the token."""
 
 

@@ -12,10 +12,12 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from pipeline.errors import HearingsError
+
 RecordT = TypeVar("RecordT", bound="LegistarRecord")
 
 
-class LegistarRecordError(ValueError):
+class LegistarRecordError(HearingsError, ValueError):
     """A Legistar record is malformed; the message names the record and the field."""
 
 

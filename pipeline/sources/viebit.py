@@ -13,11 +13,13 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 from pydantic import BaseModel
 
+from pipeline.errors import HearingsError
+
 VIEBIT_MEDIA_BASE = "https://vbfast-vod.viebit.com/counciln"
 PLAYER_HASH = re.compile(r"player\.php\?hash=([A-Za-z0-9]+)")
 
 
-class ViebitError(RuntimeError):
+class ViebitError(HearingsError, RuntimeError):
     """The page could not be read or does not (yet) name its video file."""
 
 

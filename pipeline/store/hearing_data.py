@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import Chapter, Hearing, ReviewState, Speaker, TranscriptLine
 from models.db import transaction
 from pipeline.artifacts import fingerprint
+from pipeline.errors import HearingsError
 from pipeline.schemas import Chapter as ChapterOutput
 from pipeline.schemas import Chapters, IdentityMethod, Lines, SpeakerIdentities, SpeakerIdentity
 from pipeline.stages import HearingContext, Stage, StageResult
@@ -25,7 +26,7 @@ ARTIFACTS = ("lines", "speakers", "chapters")
 PERSON_REVIEW_STATES = {ReviewState.APPROVED, ReviewState.PUBLISHED}
 
 
-class StoreError(ValueError):
+class StoreError(HearingsError, ValueError):
     """The artifacts to store do not fit together."""
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from models import Hearing, HearingStatus, StageRun, StageStatus
 from pipeline.artifacts import slugify
+from pipeline.errors import HearingsError
 from pipeline.stages import Stage, StageResult
 
 MAX_ERROR_CHARS = 4000
@@ -19,11 +20,11 @@ SOURCE_NAME_LENGTH = 60
 INTERRUPTED = "interrupted: the process running this stage ended before it finished"
 
 
-class HearingNotFound(LookupError):
+class HearingNotFound(HearingsError, LookupError):
     """No hearing has the given slug or Legistar event id."""
 
 
-class SourceNotFound(FileNotFoundError):
+class SourceNotFound(HearingsError, FileNotFoundError):
     """A local media file given to ingest does not exist."""
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from models import Body, Hearing, Membership, Person
+from pipeline.errors import HearingsError
 from pipeline.roster import RosterMember, Seat, rank_roster
 from pipeline.sources.bundled_roster import PersonPlace
 from pipeline.sources.events import NEW_YORK
@@ -19,7 +20,7 @@ from pipeline.sources.legistar_records import LegistarBody, LegistarOfficeRecord
 TITLE_PREFIX = re.compile(r"^(public advocate|council member|speaker)\s+", re.IGNORECASE)
 
 
-class RosterError(LookupError):
+class RosterError(HearingsError, LookupError):
     """The roster cannot be built: unknown body or hearing, or no roster loaded yet."""
 
 
