@@ -90,6 +90,23 @@ class LegistarSettings(BaseModel):
     timeout_seconds: float = Field(30.0, gt=0)
 
 
+class NetworkSettings(BaseModel):
+    """Downloads, Viebit pages and Legistar: timeouts and the one retry layer."""
+
+    attempts: int = Field(
+        4, ge=1, le=20, description="tries of one request or download, the first included"
+    )
+    retry_budget_seconds: float = Field(
+        120.0,
+        gt=0,
+        description="most time one request or download may spend from its first try to its "
+        "last, waits and Retry-After included",
+    )
+    backoff_seconds: float = Field(2.0, ge=0, description="first wait between tries; doubles")
+    connect_timeout_seconds: float = Field(10.0, gt=0)
+    read_timeout_seconds: float = Field(120.0, gt=0)
+
+
 class ReviewSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
@@ -117,6 +134,7 @@ class Settings(BaseSettings):
     diarization: DiarizationSettings = Field(default_factory=DiarizationSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     legistar: LegistarSettings = Field(default_factory=LegistarSettings)
+    network: NetworkSettings = Field(default_factory=NetworkSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any, NoReturn
 
 import click
@@ -15,6 +16,7 @@ from models.db import ensure_migrated, make_engine, make_session_factory
 from pipeline.config import Settings, get_settings
 from pipeline.errors import HearingsError
 
+DATE_FORMATS = ["%Y-%m-%d"]
 console = Console()
 error_console = Console(stderr=True, soft_wrap=True)
 
@@ -33,6 +35,11 @@ class HearingsGroup(TyperGroup):
             return super().invoke(ctx)
         except HearingsError as error:
             fail(str(error))
+
+
+def as_date(moment: datetime | None) -> date | None:
+    """The day of a `--since`/`--until` option (Typer parses dates as datetimes)."""
+    return moment.date() if moment else None
 
 
 def load_settings_or_fail() -> Settings:

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from models.db import transaction
-from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
+from pipeline.cli.common import DATE_FORMATS, console, fail, load_settings_or_fail, open_database
 from pipeline.config import Settings
 from pipeline.sources.bundled_roster import (
     BUNDLED_ROSTER_DIR,
@@ -21,7 +21,6 @@ from pipeline.sources.legistar import LegistarClient
 from pipeline.store.roster import roster_on, upsert_roster
 
 app = typer.Typer(help="The council roster: committees, members, chairs.", no_args_is_help=True)
-DATE_FORMATS = ["%Y-%m-%d"]
 DEFAULT_ACTIVE_SINCE = datetime(2022, 1, 1)
 
 
