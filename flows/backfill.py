@@ -17,6 +17,7 @@ from pipeline.chapters.step import ChaptererChoice
 from pipeline.config import get_settings
 from pipeline.sources.events import NEW_YORK
 from pipeline.sources.legistar import require_token
+from pipeline.sources.manual import manual_hearing
 from pipeline.sources.viebit import VIEBIT_MEDIA_BASE
 from pipeline.stages import Stage
 from pipeline.store.processing import ensure_manual_hearing, hearing_by_event
@@ -24,7 +25,7 @@ from pipeline.store.processing import ensure_manual_hearing, hearing_by_event
 
 def _slugs_for_sources(sources: list[str]) -> list[str]:
     with transaction(session_factory()) as session:
-        return [ensure_manual_hearing(session, source).slug for source in sources]
+        return [ensure_manual_hearing(session, manual_hearing(source)).slug for source in sources]
 
 
 def _slugs_for_events(event_ids: list[int]) -> list[str]:

@@ -12,8 +12,8 @@ from pathlib import Path
 from pipeline.acquire import CAPTIONS_FILE, fetch_captions
 from pipeline.artifacts import write_atomic
 from pipeline.http import http_client
+from pipeline.sources.manual import is_url
 from pipeline.stages import HearingContext
-from pipeline.store.processing import is_url
 
 
 def bring_captions(context: HearingContext, captions: str | None) -> bool:

@@ -18,6 +18,7 @@ from prefect.runtime import flow_run
 
 from flows.captions import bring_captions
 from flows.runtime import gpu_slot, run_log, session_factory
+from flows.store_stage import store_stage
 from models.db import transaction
 from pipeline import media_steps
 from pipeline.asr import AsrModelUnavailable
@@ -27,7 +28,6 @@ from pipeline.diarization import DiarizationUnavailable
 from pipeline.schemas import TokenUsage
 from pipeline.speakers import run_identify
 from pipeline.stages import HearingContext, Stage, StageResult
-from pipeline.store.hearing_data import store_stage
 from pipeline.store.processing import fail_stage_run, finish_stage_run, start_stage_run
 
 Step = Callable[[HearingContext], StageResult]

@@ -81,13 +81,20 @@ class BodyRecord:
 
 
 @dataclass(frozen=True)
+class PersonPlace:
+    """What Legistar's Persons lack: a council member's district and borough."""
+
+    district: int | None
+    borough: str | None
+
+
+@dataclass(frozen=True)
 class PersonRecord:
     legistar_id: int
     full_name: str
     first_name: str | None = None
     last_name: str | None = None
-    district: int | None = None
-    borough: str | None = None
+    place: PersonPlace | None = None  # None: keep whatever district is stored
 
 
 @dataclass(frozen=True)

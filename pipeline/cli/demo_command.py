@@ -12,6 +12,7 @@ from models.db import current_revision, describe_url, upgrade
 from models.db import transaction as db_transaction
 from pipeline.cli.common import console, engine_or_fail, fail, load_settings_or_fail, open_database
 from pipeline.cli.show_command import show
+from pipeline.sources.manual import manual_hearing
 from pipeline.store.processing import ensure_manual_hearing
 
 SAMPLE_MEDIA = (
@@ -36,7 +37,7 @@ def demo() -> None:
     if not SAMPLE_MEDIA.is_file():
         fail(f"the bundled sample {SAMPLE_MEDIA} is missing")
     with db_transaction(open_database(settings)) as session:
-        slug = ensure_manual_hearing(session, str(SAMPLE_MEDIA), SAMPLE_TITLE).slug
+        slug = ensure_manual_hearing(session, manual_hearing(str(SAMPLE_MEDIA), SAMPLE_TITLE)).slug
 
     from flows.process_hearing import process_hearing
     from pipeline.cli.flow_commands import print_report

@@ -27,6 +27,7 @@ from pipeline.cli.common import (
     open_database,
 )
 from pipeline.sources.legistar import require_token
+from pipeline.sources.manual import manual_hearing
 from pipeline.stages import Stage
 from pipeline.store.processing import ensure_manual_hearing, hearing_by_event, latest_stage_runs
 
@@ -52,10 +53,11 @@ def _resolve_slug(source: str | None, event_id: int | None, title: str | None) -
     if (source is None) == (event_id is None):
         fail("give either a URL or file, or --event ID")
     factory = open_database(load_settings_or_fail())
+    manual = manual_hearing(source, title) if source is not None else None
     with transaction(factory) as session:
-        if event_id is not None:
-            return hearing_by_event(session, event_id).slug
-        return ensure_manual_hearing(session, source or "", title).slug
+        if manual is None:
+            return hearing_by_event(session, event_id or 0).slug
+        return ensure_manual_hearing(session, manual).slug
 
 
 def print_report(report: HearingReport) -> None:

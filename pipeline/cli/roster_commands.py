@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from flows.roster import roster_on
 from models.db import transaction
 from pipeline.cli.common import DATE_FORMATS, console, fail, load_settings_or_fail, open_database
 from pipeline.config import Settings
@@ -18,7 +19,7 @@ from pipeline.sources.bundled_roster import (
     read_places,
 )
 from pipeline.sources.legistar import LegistarClient
-from pipeline.store.roster import roster_on, upsert_roster
+from pipeline.store.roster import upsert_roster
 
 app = typer.Typer(help="The council roster: committees, members, chairs.", no_args_is_help=True)
 DEFAULT_ACTIVE_SINCE = datetime(2022, 1, 1)
@@ -59,9 +60,7 @@ def sync(
     else:
         roster = _from_legistar(settings, active_since)
     with transaction(factory) as session:
-        report = upsert_roster(
-            session, roster.bodies, roster.persons, roster.office_records, roster.places
-        )
+        report = upsert_roster(session, roster.records())
     console.print(
         f"roster: {report.bodies} bodies, {report.persons} people, "
         f"{report.memberships} memberships ({report.added} added, {report.changed} changed)"
