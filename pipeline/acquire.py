@@ -17,7 +17,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 import yt_dlp
@@ -39,6 +39,7 @@ from pipeline.sources.viebit import (
     ViebitError,
     ViebitMedia,
     ViebitPageUnavailable,
+    is_viebit_page,
     resolve_viebit,
 )
 
@@ -79,17 +80,6 @@ class _ServerError(Exception):
 
 
 RETRIED = (httpx.TransportError, _IncompleteDownload, _ServerError)
-
-
-@dataclass(frozen=True)
-class ViebitSite:
-    """Where Viebit pages live and where their direct files are served."""
-
-    page_hosts: tuple[str, ...] = ("councilnyc.viebit.com",)
-    media_base: str = VIEBIT_MEDIA_BASE
-
-
-NYC_VIEBIT = ViebitSite()
 
 
 @dataclass(frozen=True)
@@ -181,16 +171,11 @@ def download_resumable(
     return Fetched(destination, fetched.final_url, fetched.content_type)
 
 
-def is_viebit_page(url: str, site: ViebitSite) -> bool:
-    parts = urlsplit(url)
-    return parts.hostname in site.page_hosts and "v" in parse_qs(parts.query)
-
-
-def resolve_viebit_page(client: httpx.Client, page_url: str, site: ViebitSite) -> ViebitMedia:
+def resolve_viebit_page(client: httpx.Client, page_url: str, media_base: str) -> ViebitMedia:
     """The direct media and captions URLs behind a Viebit `vod/?v=NAME.mp4` page, with
     discovery's resolver, its errors turned into acquire's."""
     try:
-        return resolve_viebit(page_url, client, site.media_base)
+        return resolve_viebit(page_url, client, media_base)
     except ViebitPageUnavailable as error:
         raise DownloadFailedError(str(error)) from error
     except ViebitError as error:
@@ -214,12 +199,12 @@ def _direct(
     url: str,
     folder: Path,
     progress: Progress | None,
-    site: ViebitSite,
+    viebit_media_base: str,
     retry: RetryPolicy,
 ) -> Fetched:
     captions_url = None
-    if is_viebit_page(url, site):
-        media = resolve_viebit_page(client, url, site)
+    if is_viebit_page(url):
+        media = resolve_viebit_page(client, url, viebit_media_base)
         url, captions_url = media.mp4_url, media.vtt_url
         if not fetch_captions(client, captions_url, folder / CAPTIONS_FILE):
             captions_url = None
@@ -321,7 +306,7 @@ def acquire(
     *,
     client: httpx.Client | None = None,
     progress: Progress | None = None,
-    viebit: ViebitSite = NYC_VIEBIT,
+    viebit_media_base: str = VIEBIT_MEDIA_BASE,
     network: NetworkSettings | None = None,
 ) -> SourceInfo:
     """Bring the media of `source` (http(s) URL or local path) into `folder`."""
@@ -331,9 +316,9 @@ def acquire(
         fetched = _local(Path(source), folder)
     else:
         with nullcontext(client) if client else http_client(network) as http:
-            if is_viebit_page(source, viebit) or _has_media_suffix(source):
+            if is_viebit_page(source) or _has_media_suffix(source):
                 retry = RetryPolicy.from_settings(network)
-                fetched = _direct(http, source, folder, progress, viebit, retry)
+                fetched = _direct(http, source, folder, progress, viebit_media_base, retry)
             else:
                 fetched = download_with_ytdlp(source, folder, progress, network)
     return SourceInfo(

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from pipeline.errors import HearingsError
+from pipeline.errors import HearingsError, Issue, describe_validation_error
 
 ENV_PREFIX = "HEARINGS_"
 NESTED_DELIMITER = "__"
@@ -156,21 +156,17 @@ class SettingsError(HearingsError, ValueError):
     """A setting has a value that cannot be used; the message names it."""
 
 
-def describe_validation_error(error: ValidationError) -> str:
-    lines = []
-    for issue in error.errors():
-        name = ENV_PREFIX + NESTED_DELIMITER.join(str(part) for part in issue["loc"]).upper()
-        given = issue.get("input")
-        lines.append(f"Invalid setting {name}={given!r}: {issue['msg']}")
-    return "\n".join(lines)
+def _setting_named(issue: Issue) -> str:
+    name = ENV_PREFIX + NESTED_DELIMITER.join(str(part) for part in issue["loc"]).upper()
+    return f"Invalid setting {name}={issue.get('input')!r}"
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Read settings, turning pydantic's error into one line per bad setting."""
+    """Read settings, turning pydantic's error into one line naming every bad setting."""
     try:
         return Settings(**overrides)
     except ValidationError as error:
-        raise SettingsError(describe_validation_error(error)) from None
+        raise SettingsError(describe_validation_error(error, where=_setting_named)) from None
 
 
 @lru_cache(maxsize=1)

@@ -20,6 +20,7 @@ from pyannote.audio import Pipeline
 
 from pipeline.audio import SAMPLE_RATE
 from pipeline.config import DiarizationSettings
+from pipeline.devices import resolve_device
 from pipeline.errors import HearingsError
 from pipeline.progress import FractionCallback, MonotonicFraction
 from pipeline.schemas import Diarization, SpeakerTurn
@@ -36,12 +37,6 @@ STEP_SPANS = {
 
 class DiarizationUnavailable(HearingsError, RuntimeError):
     """The diarization pipeline cannot be loaded (no token, offline, bad folder...)."""
-
-
-def resolve_device(device: str) -> str:
-    if device != "auto":
-        return device
-    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 @lru_cache(maxsize=1)

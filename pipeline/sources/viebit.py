@@ -35,8 +35,10 @@ class ViebitMedia(BaseModel):
 
 
 def is_viebit_page(url: str) -> bool:
+    """A Viebit video page — `…/vod/?s=true&v=NAME.mp4`, on councilnyc.viebit.com or a mirror
+    of it — as opposed to the direct files it points at or another video site's page."""
     parts = urlsplit(url)
-    return "viebit" in f"{parts.netloc}{parts.path}".lower()
+    return parts.scheme in {"http", "https"} and parts.path.rstrip("/").endswith("/vod")
 
 
 def video_file_stem(page_url: str) -> str:
