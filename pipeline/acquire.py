@@ -258,9 +258,9 @@ def _ytdlp_options(
 
 
 def _retry_wait(network: NetworkSettings) -> Callable[[int], float]:
-    """yt-dlp counts retries from 0; our policy counts tries from 1."""
+    """yt-dlp calls it as `sleep(n=retries_so_far - 1)`; our policy counts tries from 1."""
     policy = RetryPolicy.from_settings(network)
-    return lambda retry_number: policy.delay(None, retry_number + 1)
+    return lambda n: policy.delay(None, n + 1)
 
 
 def download_with_ytdlp(

@@ -53,10 +53,11 @@ def _resolve_slug(source: str | None, event_id: int | None, title: str | None) -
     if (source is None) == (event_id is None):
         fail("give either a URL or file, or --event ID")
     factory = open_database(load_settings_or_fail())
-    manual = manual_hearing(source, title) if source is not None else None
+    if event_id is not None:
+        with factory() as session:
+            return hearing_by_event(session, event_id).slug
+    manual = manual_hearing(source or "", title)
     with transaction(factory) as session:
-        if manual is None:
-            return hearing_by_event(session, event_id or 0).slug
         return ensure_manual_hearing(session, manual).slug
 
 

@@ -223,3 +223,18 @@ def test_download_retries_stop_when_the_time_budget_is_spent(
         acquire(server.url("/busy.mp4"), tmp_path, network=network)
 
     assert server.count("/busy.mp4") == 3
+
+
+def test_ytdlp_retries_a_failing_video_as_often_as_the_settings_say(
+    server: MediaServer, tmp_path: Path
+) -> None:
+    server.routes["/meeting"] = Route(
+        b'<html><body><video src="/media/meeting.mp4"></video></body></html>', "text/html"
+    )
+    server.routes["/media/meeting.mp4"] = Route(b"down", "text/plain", status=503)
+    network = NetworkSettings(attempts=3, backoff_seconds=0)
+
+    with pytest.raises(DownloadFailedError, match="could not download"):
+        acquire(server.url("/meeting"), tmp_path, network=network)
+
+    assert server.count("/media/meeting.mp4") == 3  # yt-dlp's own retries: our number of tries
