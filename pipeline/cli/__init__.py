@@ -12,6 +12,7 @@ from pipeline.cli import (
     roster_commands,
 )
 from pipeline.cli.chapter_command import chapter
+from pipeline.cli.common import HearingsGroup
 from pipeline.cli.demo_command import demo
 from pipeline.cli.discover_commands import discover_command
 from pipeline.cli.show_command import show
@@ -19,6 +20,7 @@ from pipeline.cli.transcribe_command import transcribe
 
 app = typer.Typer(
     name="hearings",
+    cls=HearingsGroup,
     help="Turn public-hearing videos into chaptered, speaker-attributed guides.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
