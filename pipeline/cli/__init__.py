@@ -9,6 +9,7 @@ from pipeline.cli.chapter_command import chapter
 from pipeline.cli.demo_command import demo
 from pipeline.cli.discover_commands import discover_command
 from pipeline.cli.show_command import show
+from pipeline.cli.speakers_command import speakers
 from pipeline.cli.transcribe_command import transcribe
 
 app = typer.Typer(
@@ -26,3 +27,4 @@ app.command("discover")(discover_command)
 app.command("transcribe")(transcribe)
 flow_commands.register(app)
 app.command("show")(show)
+app.command("speakers")(speakers)

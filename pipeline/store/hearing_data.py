@@ -158,6 +158,11 @@ def _chapter_row(
         title=chapter.title,
         summary=chapter.summary,
         bullets=list(chapter.bullets),
+        people=[
+            person.model_dump(mode="json")
+            for person in chapter.people
+            if _speaks_in(lines, person.label, start_line, stop_line)
+        ],
         start_line=start_line,
         stop_line=stop_line,
         start=lines.lines[start_line].start,
@@ -166,6 +171,12 @@ def _chapter_row(
         generator=chapter.provenance.generator,
         prompt_version=chapter.provenance.prompt_version,
     )
+
+
+def _speaks_in(lines: Lines, label: str, start_line: int, stop_line: int) -> bool:
+    """Whether `label` speaks in lines [start_line, stop_line) (a chapter cut around a
+    person's edited chapter keeps only its own people)."""
+    return any(line.speaker_label == label for line in lines.lines[start_line:stop_line])
 
 
 def _merge_chapters(

@@ -32,7 +32,7 @@ def test_llm_chapters_follow_the_hearing(
     first = chapters.chapters[0]
     assert first.title == "Discussion of parking"
     assert first.provenance.generator == "gpt-4.1-mini"
-    assert first.provenance.prompt_version == "boundaries.v3+chapter.v2"
+    assert first.provenance.prompt_version == "boundaries.v3+chapter.v3"
     assert chapters.summary == "A hearing on city services."
     qa = next(c for c in chapters.chapters if c.kind is ChapterKind.QA)
     assert qa.summary.startswith("Jennifer Gutiérrez question Kevin Chen.")
