@@ -102,9 +102,12 @@ def llm_identity(
     """The proposal as an identity, or None when the guard or the threshold rejects it."""
     if proposal.confidence < options.llm_min_confidence or not proposal.name:
         return None
-    member = roster.person(proposal.person_id) if proposal.person_id is not None else None
-    if proposal.person_id is not None and (member is None or roster.match(proposal.name) != member):
-        return None
+    if proposal.person_id is None:
+        member = roster.match(proposal.name)
+    else:
+        member = roster.person(proposal.person_id)
+        if member is None or roster.match(proposal.name) != member:
+            return None
     if member is None and not grounded(proposal.name, proposal.label, transcript, RosterIndex([])):
         return None
     own = {line.index for line in transcript.lines if line.speaker_label == proposal.label}

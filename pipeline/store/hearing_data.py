@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Chapter, Hearing, ReviewState, Speaker, TranscriptLine
+from models import Chapter, Hearing, Person, ReviewState, Speaker, TranscriptLine
 from models.db import transaction
 from pipeline.artifacts import fingerprint
 from pipeline.schemas import Chapter as ChapterOutput
@@ -116,11 +116,15 @@ def _merge_speakers(
         for speaker in session.scalars(select(Speaker).where(Speaker.hearing_id == hearing.id))
     }
     kept = {label for label, speaker in existing.items() if speaker_is_persons(speaker)}
+    wanted = {identity.person_id for identity in identities if identity.person_id is not None}
+    known = set(session.scalars(select(Person.id).where(Person.id.in_(wanted))))
     written = 0
     for identity in identities:
         if identity.label in kept:
             continue
         fields = _speaker_fields(identity)
+        if fields["person_id"] not in known:
+            fields["person_id"] = None  # a roster.json older than the database's people
         row = existing.pop(identity.label, None)
         if row is None:
             session.add(Speaker(hearing_id=hearing.id, label=identity.label, **fields))
