@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from pipeline.chapters.render import SpeakerDirectory
 from pipeline.schemas import ChapterKind, ChapterPerson, Line, PersonRole
-from pipeline.speakers.names import same_name
+from pipeline.speakers.names import name_tokens, same_name
 
 MIN_WORDS = 8
 COUNCIL_SIDE = re.compile(r"\b(chair|council ?member|speaker|public advocate)\b", re.I)
@@ -34,8 +34,17 @@ def labels_named(
 ) -> set[str]:
     """The labels whose display names are among `names` (spelling and titles aside)."""
     return {
-        label for label in labels for name in names if same_name(speakers.name(label), name)
+        label for label in labels for name in names if names_one(speakers.name(label), name)
     }
+
+
+def names_one(display_name: str, said: str) -> bool:
+    """'Council Member Restler' names 'Lincoln Restler'; 'Jennifer Gutierrez' names
+    'Jennifer Gutiérrez'."""
+    said_tokens, own = name_tokens(said), name_tokens(display_name)
+    if len(said_tokens) == 1 and own:
+        return same_name(said_tokens[0], own[-1])
+    return same_name(display_name, said)
 
 
 def chapter_people(

@@ -59,7 +59,6 @@ class Verdict:
     label: str
     candidate: Candidate | None
     confidence: float
-    contested: bool = False
 
 
 def resolve_member(claim: Claim, roster: RosterIndex) -> RosterMember | None:
@@ -144,7 +143,7 @@ def weigh(
     winner, rivals = candidates[0], candidates[1:]
     close = [c for c in rivals if c.score >= thresholds.rival_ratio * winner.score]
     if time_share(transcript, label, winner, close) < thresholds.dominance:
-        return Verdict(label, None, 0.0, contested=True)
+        return Verdict(label, None, 0.0)
     total = sum(c.score for c in candidates)
     confidence = min(0.99, (winner.score / total) * min(1.0, winner.score / 3.0))
     return Verdict(label, winner, round(confidence, 3))

@@ -69,5 +69,5 @@ def drop_weak_duplicates(verdicts: dict[str, Verdict]) -> dict[str, Verdict]:
             and verdict.candidate is not None
             and (verdict.candidate.score < WEAK_SHARE * best[key])
         )
-        kept[label] = Verdict(label, None, 0.0, contested=True) if weak else verdict
+        kept[label] = Verdict(label, None, 0.0) if weak else verdict
     return kept

@@ -175,16 +175,3 @@ class RosterIndex:
 
     def person(self, person_id: int) -> RosterMember | None:
         return next((m for m in self.members if m.person_id == person_id), None)
-
-
-def display_form(name: str) -> str:
-    """A name as said, without its title: 'Council Member Gale Brewer' → 'Gale Brewer'."""
-    words = name.split()
-    dropped = True
-    while dropped and words:
-        dropped = False
-        for title in TITLE_WORDS:
-            if len(words) > len(title) and tuple(fold(w) for w in words[: len(title)]) == title:
-                words, dropped = words[len(title) :], True
-                break
-    return " ".join(words).strip(" ,.")

@@ -84,9 +84,3 @@ class Transcript:
             if turn.label != caller and self.holds_floor(turn):
                 return turn
         return None
-
-    def seconds_by_label(self) -> dict[str, float]:
-        spoken: dict[str, float] = {}
-        for line in self.lines:
-            spoken[line.speaker_label] = spoken.get(line.speaker_label, 0.0) + line.end - line.start
-        return spoken

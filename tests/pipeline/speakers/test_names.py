@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.speakers.mentions import leading_name, names_in_list
-from pipeline.speakers.names import RosterIndex, display_form, fold, name_tokens, same_name
+from pipeline.speakers.names import RosterIndex, fold, name_tokens, same_name
 from tests.pipeline.speakers.transcripts import nyc_roster
 
 ROSTER = RosterIndex(nyc_roster().members)
@@ -83,8 +83,3 @@ def test_a_list_of_names() -> None:
         "Mark Ginsburg",
         "Darice Hughes",
     ]
-
-
-def test_display_form_drops_the_title() -> None:
-    assert display_form("Council Member Gale Brewer") == "Gale Brewer"
-    assert display_form("Mr. Baldwin") == "Baldwin"

@@ -128,6 +128,11 @@ def test_a_human_fixed_name_survives_a_rerun(stored_hearing) -> None:
     assert "Ana M. Díaz" in table.output and "human" in table.output
     assert "Pierina Ana Sanchez" in table.output and "[0] 0:00:00 Good morning" in table.output
 
+    shown = runner.invoke(app, ["show", SLUG, "--lines"])
+    assert shown.exit_code == 0, shown.output
+    assert "Pierina Ana Sanchez chairs" in shown.output
+    assert "Ana M. Díaz 0:" in shown.output  # the editor's name on the transcript lines
+
 
 def test_speakers_command_reads_the_artifact_before_the_hearing_is_stored() -> None:
     context = HearingContext.for_slug(SLUG, get_settings())
