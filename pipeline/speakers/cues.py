@@ -71,6 +71,7 @@ FLOOR_GIVEN = re.compile(
 CALLED_NEXT = re.compile(
     r"\b(?:next (?:up )?(?:is|we(?:'ll| will) (?:hear|have)(?: from)?|speaker is)|next up,|"
     r"we(?:'ll| will) (?:now )?hear from|I (?:now )?recognize|"
+    r"(?:we are|we're) (?:now )?joined (?:on zoom |here |in the room )?by|"
     r"(?:let's|let me|I'm going to|I am going to) (?:now )?(?:go|move on|move|turn)"
     r"(?: now)?(?: on)? to|"
     r"(?:I believe )?we (?:now )?have(?=\s+(?:council|counsel|commissioner|borough|mr|ms|dr)\b)|"
@@ -164,7 +165,8 @@ def called_someone_else(transcript: Transcript, line: int, until: int, called: M
             continue
         named = [m.name for m in FULL_NAME.findall(later.text) if m.name]
         bare = leading_name(later.text)
-        if bare and len(later.text.split()) <= 4 and bare.full.strip() == later.text.strip(" .?!"):
+        alone = bare is not None and bare.full.strip() == later.text.strip(" .?!")
+        if bare and alone and (bare.title or len(bare.name.split()) >= 2):
             named.append(bare.name)
         if any(set(fold(name).split()) - said for name in named):
             return True

@@ -37,6 +37,7 @@ class Thresholds:
     min_score: float = 1.5
     rival_ratio: float = 0.5  # a second person at half the winner's weight is a contradiction
     dominance: float = 0.75  # share of a merged label's time its one person must hold
+    silence_seconds: float = 3600.0  # a label back after this long may be someone else
 
 
 @dataclass
@@ -107,25 +108,34 @@ def _same_person(candidate: Candidate, member: RosterMember | None, name: str) -
 
 
 def time_share(
-    transcript: Transcript, label: str, winner: Candidate, rivals: list[Candidate]
+    transcript: Transcript,
+    label: str,
+    winner: Candidate,
+    rivals: list[Candidate],
+    thresholds: Thresholds,
 ) -> float:
     """The share of `label`'s time spoken as `winner`: each line goes to the person whose
     claim starts nearest before it; lines before any claim belong to nobody (a label whose
-    first hours nobody names, then named once, is two people merged)."""
+    first hours nobody names, then named once, is two people merged), and so do lines after
+    the label was silent for long, until a claim names it again."""
     anchors = sorted(
         (claim.speaking_from, candidate is winner)
         for candidate in [winner, *rivals]
         for claim in candidate.claims
     )
     total = owned = 0.0
-    position, owner = 0, False
+    position, owner, last_end = 0, False, None
     for line in transcript.lines:
         while position < len(anchors) and anchors[position][0] <= line.index:
             owner = anchors[position][1]
             position += 1
-        if line.speaker_label == label:
-            total += line.end - line.start
-            owned += (line.end - line.start) if owner else 0.0
+        if line.speaker_label != label:
+            continue
+        if last_end is not None and line.start - last_end > thresholds.silence_seconds:
+            owner = False  # back after a long silence: maybe someone else under this label
+        last_end = line.end
+        total += line.end - line.start
+        owned += (line.end - line.start) if owner else 0.0
     return owned / total if total else 0.0
 
 
@@ -142,7 +152,7 @@ def weigh(
         return Verdict(label, None, 0.0)
     winner, rivals = candidates[0], candidates[1:]
     close = [c for c in rivals if c.score >= thresholds.rival_ratio * winner.score]
-    if time_share(transcript, label, winner, close) < thresholds.dominance:
+    if time_share(transcript, label, winner, close, thresholds) < thresholds.dominance:
         return Verdict(label, None, 0.0)
     total = sum(c.score for c in candidates)
     confidence = min(0.99, (winner.score / total) * min(1.0, winner.score / 3.0))

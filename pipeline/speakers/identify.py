@@ -30,12 +30,13 @@ class IdentifyOptions(BaseModel):
     min_score: float = Field(1.5, gt=0, description="evidence weight needed to name a label")
     rival_ratio: float = Field(0.5, gt=0, le=1)
     dominance: float = Field(0.75, gt=0.5, le=1, description="merged label: its one person's share")
+    silence_seconds: float = Field(3600.0, gt=0, description="back after this long: unnamed")
     llm_min_confidence: float = Field(0.7, ge=0, le=1)
     llm_min_words: int = Field(15, ge=1, description="labels saying less are not sent to the LLM")
     llm_labels_per_call: int = Field(10, ge=1)
 
     def thresholds(self) -> Thresholds:
-        return Thresholds(self.min_score, self.rival_ratio, self.dominance)
+        return Thresholds(self.min_score, self.rival_ratio, self.dominance, self.silence_seconds)
 
 
 @dataclass(frozen=True)

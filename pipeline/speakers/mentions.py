@@ -125,6 +125,21 @@ NOT_NAMES = frozenset(
         "ceo",
         "cfo",
         "coo",
+        "welcome",
+        "alright",
+        "sure",
+        "right",
+        "perfect",
+        "wonderful",
+        "excellent",
+        "hey",
+        "absolutely",
+        "bye",
+        "folks",
+        "everybody",
+        "colleagues",
+        "ladies",
+        "gentlemen",
     }
 )
 WORD = re.compile(r"[^\s,;:!?()\"]+[,;:!?.]?")
