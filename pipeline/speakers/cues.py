@@ -76,7 +76,9 @@ CALLED_NEXT = re.compile(
     r"(?: now)?(?: on)? to|"
     r"(?:I believe )?we (?:now )?have(?=\s+(?:council|counsel|commissioner|borough|mr|ms|dr)\b)|"
     r"I(?:'ll| will) (?:now )?(?:pass|turn|hand)(?: it)?(?: over)?(?: back)? to|"
-    r"I(?:'d| would) (?:now )?like to (?:call(?: up)?|recognize|welcome))\s+(?P<rest>.+)",
+    r"I(?:'d| would) (?:now )?like to (?:call(?: up)?|recognize|welcome)|"
+    r"(?:I'm going to|I am going to|I will|I'll|let me|let's) (?:now )?call(?: up| on)?)"
+    r"\s+(?P<rest>.+)",
     re.IGNORECASE,
 )
 PANEL_CALLED = re.compile(

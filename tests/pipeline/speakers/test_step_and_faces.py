@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from models import Chapter, Hearing, Speaker
+from models import Chapter, Hearing, Person, Speaker
 from models.db import make_engine, make_session_factory, transaction
 from pipeline.chapters.offline import chapter_offline
 from pipeline.chapters.options import ChapteringOptions
@@ -144,3 +144,17 @@ def test_speakers_command_reads_the_artifact_before_the_hearing_is_stored() -> N
     assert "3 of 3 speakers named" in result.output and "Lincoln Restler" in result.output
     missing = runner.invoke(app, ["speakers", "no-such-hearing"])
     assert missing.exit_code == 1 and "no speakers for 'no-such-hearing'" in missing.output
+
+
+def test_stored_speakers_link_roster_people_the_database_knows() -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    factory = make_session_factory(make_engine(get_settings().effective_database_url))
+    with transaction(factory) as session:
+        session.add(Person(id=7631, legistar_id=7631, full_name="Pierina Ana Sanchez"))
+    context = HearingContext.for_slug(SLUG, get_settings())
+    write_inputs(context)  # Restler (7660) is on the roster but not in this database
+    run_identify(context)
+    store_once(context)
+    with factory() as session:
+        links = {s.label: s.person_id for s in session.scalars(select(Speaker))}
+    assert links == {"S0": 7631, "S1": None, "S2": None}
