@@ -84,7 +84,9 @@ CALLED_NEXT = re.compile(
 PANEL_CALLED = re.compile(
     r"\bnext panel(?: will be| is| includes)?(?:\s*:|,)?\s+(?:of\s+)?(?P<rest>[A-Z].+)", re.I
 )
-ANSWERS_PRESENT = re.compile(r"^(?:present|here|yes|aye|no|nay|I|abstain)\b[.!?]?$", re.IGNORECASE)
+ANSWERS_PRESENT = re.compile(
+    r"^(?:present|here|yes|aye|no|nay|I|I do|abstain)\b[.!?]?$", re.IGNORECASE
+)
 OATH = re.compile(r"\b(?:affirm|swear) to tell the truth", re.IGNORECASE)
 OATH_ANSWER = re.compile(r"^(?:I do|yes|I will|I affirm|I swear)\b", re.IGNORECASE)
 OATH_NAMES_BACK = 6
@@ -115,7 +117,7 @@ def role_and_organization(text: str) -> tuple[str | None, str | None]:
     if match:
         return match["role"].strip(), match["org"].strip()
     lives = LIVE_IN.search(text)
-    return ("Resident", lives["place"].strip()) if lives else (None, None)
+    return (f"Resident of {lives['place'].strip()}", None) if lives else (None, None)
 
 
 def chair_opening(transcript: Transcript, line: int) -> list[Claim]:

@@ -10,6 +10,7 @@ the label is named only if one of them holds most of its speaking time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ WEIGHTS = {
 SURNAME_SUPPORT = 0.5
 SAME_PERSON = 80.0
 COUNCIL = "New York City Council"
+COUNCIL_BODIES = re.compile(r"\b(council|committee|subcommittee|caucus)\b")
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,13 @@ class Verdict:
 
 
 def resolve_member(claim: Claim, roster: RosterIndex) -> RosterMember | None:
+    """The roster member a claim names; never for someone who says they work elsewhere
+    ("I'm Julie Menon, Deputy Commissioner at DOT" is not Council Member Julie Menin)."""
     if not claim.mention.name and fold(claim.mention.title or "") == "chair":
         return roster.chair()
+    elsewhere = claim.organization and not COUNCIL_BODIES.search(fold(claim.organization))
+    if claim.cue is Cue.SELF_INTRODUCTION and elsewhere:
+        return None
     return roster.match(claim.mention.full)
 
 

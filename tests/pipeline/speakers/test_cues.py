@@ -41,7 +41,7 @@ def test_self_introductions() -> None:
         ("C", "Peter Estes"),
         ("E", "Maria Torres"),
     ]
-    assert (claims[-1].role, claims[-1].organization) == ("Resident", "Sunset Park")
+    assert (claims[-1].role, claims[-1].organization) == ("Resident of Sunset Park", None)
 
 
 def test_agency_witness_role_and_organization_from_their_own_words() -> None:

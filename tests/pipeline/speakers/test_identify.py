@@ -140,3 +140,15 @@ def test_unknown_numbers_are_stable_when_other_labels_get_named() -> None:
 
 def test_no_lines_no_speakers() -> None:
     assert identify_speakers(transcript(), nyc_roster()).speakers == []
+
+
+def test_a_witness_is_never_taken_for_a_council_member_with_a_like_name() -> None:
+    lines = transcript(
+        ("W", "Good morning, I'm Julie Menon, Deputy Commissioner for Planning at the "
+              "Department of Transportation."),
+        *statement("W"),
+    )  # fmt: skip
+    roster = nyc_roster([member(7700, "Julie Menin")])
+    witness = by_label(lines, roster)["W"]
+    assert (witness.name, witness.person_id) == ("Julie Menon", None)
+    assert witness.organization == "Department of Transportation"
