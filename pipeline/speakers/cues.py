@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pipeline.speakers.mentions import NOT_NAMES, Mention, leading_name, names_in_list
+from pipeline.speakers.mentions import Mention, full_names_inside, leading_name, names_in_list
 from pipeline.speakers.names import fold
 from pipeline.speakers.turns import Transcript
 
@@ -167,7 +167,7 @@ def called_someone_else(transcript: Transcript, line: int, until: int, called: M
     for later in transcript.lines[line + 1 : until]:
         if later.speaker_label != caller or FOLLOWED_BY.search(later.text):
             continue
-        named = [m.name for m in FULL_NAME.findall(later.text) if m.name]
+        named = full_names_inside(later.text)
         bare = leading_name(later.text)
         alone = bare is not None and bare.full.strip() == later.text.strip(" .?!")
         if bare and alone and (bare.title or len(bare.name.split()) >= 2):
@@ -175,23 +175,6 @@ def called_someone_else(transcript: Transcript, line: int, until: int, called: M
         if any(set(fold(name).split()) - said for name in named):
             return True
     return False
-
-
-class _FullNames:
-    """Two or more capitalised words in a row that could be a person's name."""
-
-    pattern = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+)")
-
-    def findall(self, text: str) -> list[Mention]:
-        found = []
-        for match in self.pattern.finditer(text):
-            words = [w for w in match.group(1).split() if fold(w) not in NOT_NAMES]
-            if len(words) >= 2:
-                found.append(Mention(" ".join(words)))
-        return found
-
-
-FULL_NAME = _FullNames()
 
 
 def _chair_if_named(text: str) -> list[Mention]:

@@ -201,3 +201,17 @@ def names_in_list(text: str) -> list[Mention]:
     parts = re.split(r",\s*(?:and\s+|followed by\s+|then\s+)?|\s+and\s+|\s+followed by\s+|;", text)
     found = [leading_name(part) for part in parts if part.strip()]
     return [mention for mention in found if mention is not None]
+
+
+CAPITALISED_RUN = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+)")
+
+
+def full_names_inside(text: str) -> list[str]:
+    """Runs of two or more capitalised words inside a sentence (not at its start) that could
+    be someone's full name: 'Did we hear from Arlo Chase' → ['Arlo Chase']."""
+    found = []
+    for match in CAPITALISED_RUN.finditer(text):
+        words = [word for word in match.group(1).split() if fold(word) not in NOT_NAMES]
+        if len(words) >= 2:
+            found.append(" ".join(words))
+    return found

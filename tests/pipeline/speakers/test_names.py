@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.speakers.mentions import leading_name, names_in_list
+from pipeline.speakers.mentions import full_names_inside, leading_name, names_in_list
 from pipeline.speakers.names import RosterIndex, fold, name_tokens, same_name
 from tests.pipeline.speakers.transcripts import nyc_roster
 
@@ -83,3 +83,8 @@ def test_a_list_of_names() -> None:
         "Mark Ginsburg",
         "Darice Hughes",
     ]
+
+
+def test_full_names_inside_a_sentence() -> None:
+    assert full_names_inside("Did we hear from Arlo Chase on Zoom?") == ["Arlo Chase"]
+    assert full_names_inside("Thank You. Good Morning to the City Council.") == []
