@@ -216,6 +216,7 @@ def main() -> None:
     parser.add_argument("path", type=Path)
     parser.add_argument("--date", type=date.fromisoformat, default=date(2024, 7, 10))
     parser.add_argument("--body", default="City Council")
+    parser.add_argument("--seed", type=int, default=SEED, help="for the perturbation")
     args = parser.parse_args()
     lines, reference = load(args.path)
     roster = bundled_roster(args.date, args.body)
@@ -223,7 +224,7 @@ def main() -> None:
         f"{args.path.name}: {len(lines)} lines, {len(reference)} labels, "
         f"roster of {len(roster.members)} on {args.date} ({args.body})"
     )
-    perturbed, perturbed_original = perturb(lines)
+    perturbed, perturbed_original = perturb(lines, args.seed)
     original = {line.index: line.speaker_label for line in lines}
     results: dict[str, Any] = {}
     variants = [("rules", False)] + ([("rules+llm", True)] if get_settings().llm.configured else [])
