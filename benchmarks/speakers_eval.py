@@ -35,10 +35,10 @@ from pipeline.config import get_settings
 from pipeline.roster import Roster, Seat, rank_roster
 from pipeline.schemas import Line, SpeakerIdentities
 from pipeline.sources.bundled_roster import load_bundled_roster
+from pipeline.sources.roster_records import clean_person_name, membership_title
 from pipeline.speakers import IdentifyOptions, identify_speakers
 from pipeline.speakers.llm_pass import llm_namer
 from pipeline.speakers.names import fold, name_similarity, name_tokens
-from pipeline.store.roster import clean_person_name, membership_title
 
 UNKNOWN = "UNKNOWN"
 SAME_PERSON, HEARD_ALIKE = 80.0, 60.0
