@@ -1,13 +1,15 @@
 """Speech to timed words with faster-whisper.
 
 The batched pipeline is the default: it decodes many VAD chunks at once (batch size and
-longest chunk from settings), which on a GPU is several times faster and on a CPU was
-measured faster too (benchmarks/asr.py gives the figures on the machine at hand). A chunk
-is decoded without timestamps, and a small model may stop early in a long one: chunks are
-kept to 20 s. Both decoders use beam search at temperature 0 only: no sampling fallback, so
-a re-run gives the same text. Whisper invents text in silence and loops on a phrase; the
-guards: VAD, no-speech and compression-ratio thresholds, no conditioning on previous text,
-and a final pass that drops repeated-phrase loops but keeps a sentence said again.
+longest chunk from settings), is several times faster on a GPU and its memory grows less
+with the length of the audio. On a busy shared CPU with tiny.en it measured slower than the
+sequential decoder and kept 9 % fewer words on an hour of real clips (benchmarks/asr.py):
+`HEARINGS_ASR__BATCHED=false` there. A chunk is decoded without timestamps, and a small
+model may stop early in a long one: chunks are kept to 20 s. Both decoders use beam search
+at temperature 0 only: no sampling fallback, so a re-run gives the same text. Whisper
+invents text in silence and loops on a phrase; the guards: VAD, no-speech and
+compression-ratio thresholds, no conditioning on previous text, and a final pass that drops
+repeated-phrase loops but keeps a sentence said again.
 """
 
 from __future__ import annotations
