@@ -8,6 +8,7 @@ from pipeline.cli import config_commands, db_commands, flow_commands, roster_com
 from pipeline.cli.chapter_command import chapter
 from pipeline.cli.demo_command import demo
 from pipeline.cli.discover_commands import discover_command
+from pipeline.cli.publish_commands import publish, search_command
 from pipeline.cli.show_command import show
 from pipeline.cli.transcribe_command import transcribe
 
@@ -26,3 +27,5 @@ app.command("discover")(discover_command)
 app.command("transcribe")(transcribe)
 flow_commands.register(app)
 app.command("show")(show)
+app.command("publish")(publish)
+app.command("search")(search_command)

@@ -19,6 +19,7 @@ from pipeline.schemas import Chapter as ChapterOutput
 from pipeline.schemas import Chapters, IdentityMethod, Lines, SpeakerIdentities, SpeakerIdentity
 from pipeline.stages import HearingContext, Stage, StageResult
 from pipeline.store.processing import hearing_by_slug, last_success_fingerprint
+from pipeline.store.search import refresh_search_index
 
 STAGE_VERSION = "1"
 ARTIFACTS = ("lines", "speakers", "chapters")
@@ -76,6 +77,7 @@ def store_hearing_outputs(
     hearing.summary = chapters.summary or hearing.summary
     if lines.lines:
         hearing.duration_seconds = max(hearing.duration_seconds or 0.0, lines.lines[-1].end)
+    refresh_search_index(session, hearing)
     return StoreReport(
         len(lines.lines), speakers_written, speakers_kept, chapters_written, chapters_kept
     )
