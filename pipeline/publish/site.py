@@ -84,7 +84,7 @@ def _redirects(hearing: Hearing, slugs: dict[int, str], retired: list[str]) -> d
 def prepare_hearing(
     session: Session, hearing: Hearing, templates: str, now: datetime
 ) -> PreparedHearing:
-    page = hearing_page(session, hearing)
+    page = hearing_page(session, hearing, now)
     slugs = chapter_slugs(session, hearing, public_chapters(hearing))
     document = build_document(hearing, page.slug, slugs)
     redirects = _redirects(

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import Chapter, ChapterPage, Hearing, HearingPage, HearingStatus, ReviewState
-from pipeline.artifacts import slugify
+from pipeline.artifacts import SLUG_PATTERN, slugify
 from pipeline.sources.events import NEW_YORK
 
 PUBLIC_CHAPTER_STATES = frozenset({ReviewState.APPROVED, ReviewState.PUBLISHED})
@@ -75,12 +75,12 @@ def title_slug(title: str) -> str:
 def site_slug_for(hearing: Hearing) -> str:
     """'{date}-{time}-{body}': Legistar slugs already read so; others get it from date and body."""
     if DATED_SLUG.match(hearing.slug) or not (hearing.scheduled_at and hearing.body_name):
-        return hearing.slug
+        return hearing.slug if SLUG_PATTERN.match(hearing.slug) else slugify(hearing.slug, 200)
     local = hearing.scheduled_at.astimezone(NEW_YORK)
     return slugify(f"{local:%Y-%m-%d-%I%M-%p}-{hearing.body_name}", 200)
 
 
-def hearing_page(session: Session, hearing: Hearing) -> HearingPage:
+def hearing_page(session: Session, hearing: Hearing, now: datetime) -> HearingPage:
     """The hearing's page record, made (with its slug) the first time it is published."""
     page = session.get(HearingPage, hearing.id)
     if page is not None:
@@ -89,7 +89,9 @@ def hearing_page(session: Session, hearing: Hearing) -> HearingPage:
     taken = set(
         session.scalars(select(HearingPage.slug).where(HearingPage.slug.like(f"{wanted}%")))
     )
-    page = HearingPage(hearing_id=hearing.id, slug=unique_slug(wanted, taken))
+    page = HearingPage(
+        hearing_id=hearing.id, slug=unique_slug(wanted, taken), first_published_at=now
+    )
     session.add(page)
     session.flush()
     return page
