@@ -53,7 +53,7 @@ def publish(
         only=None if all_hearings else [slug or ""],
         base_url=settings.publish.base_url,
     )
-    console.print(escape(report.describe()))
+    console.print(escape(report.describe()), soft_wrap=True)
     for name in report.rendered:
         console.print(f"  [green]rendered[/] {escape(name)}")
     for name in report.removed:
@@ -69,14 +69,18 @@ def _print_hit(number: int, hit: SearchHit, base_url: str) -> None:
     where = f"{day} {hit.committee or hit.hearing_title}"
     what = f"“{hit.chapter_title}”" if hit.chapter_title else "(no chapter)"
     who = f"{hit.speaker} {clock(hit.start)}" if hit.is_line else f"chapter at {clock(hit.start)}"
-    console.print(f"[bold]{number}.[/] {escape(where)} · {escape(what)} · [cyan]{escape(who)}[/]")
-    console.print(f"   {_highlight(hit.snippet)}")
+    # Unwrapped (soft_wrap): a link broken over two lines cannot be clicked or copied.
+    console.print(
+        f"[bold]{number}.[/] {escape(where)} · {escape(what)} · [cyan]{escape(who)}[/]",
+        soft_wrap=True,
+    )
+    console.print(f"   {_highlight(hit.snippet)}", soft_wrap=True)
     link = (
         f"{base_url.rstrip('/')}{hit.page_path}"
         if hit.page_path
         else f"hearings show {hit.hearing_slug}"
     )
-    console.print(f"   [dim]{escape(link)}[/]")
+    console.print(f"   [dim]{escape(link)}[/]", soft_wrap=True)
 
 
 def search_command(

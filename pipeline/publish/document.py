@@ -11,10 +11,12 @@ so gaps mark unpublished stretches). Times are seconds from the start of the vid
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Row
 
 from models import Chapter, Hearing
 from pipeline.publish.formatting import kind_label, public_video_url
@@ -142,15 +144,17 @@ def _chapter_info(chapter: Chapter, number: int, slug: str) -> ChapterInfo:
     )
 
 
-def build_document(hearing: Hearing, page_slug: str, slugs: dict[int, str]) -> HearingDocument:
-    """The public part of a stored hearing; `slugs` maps each public chapter's id to its slug."""
+def build_document(
+    hearing: Hearing, transcript: Sequence[Row[Any]], page_slug: str, slugs: dict[int, str]
+) -> HearingDocument:
+    """The public part of a stored hearing: `transcript` holds its lines in order (see
+    `transcript_rows`), `slugs` maps each public chapter's id to its slug."""
     chapters = public_chapters(hearing)
     lines = [
-        LineInfo(index=line.line_index, speaker_label=line.speaker_label, start=line.start,
-                 end=line.end, text=line.text)
+        LineInfo(index=index, speaker_label=label, start=start, end=end, text=text)
         for chapter in chapters
-        for line in hearing.lines[chapter.start_line : chapter.stop_line]
-    ]  # fmt: skip
+        for index, label, start, end, text in transcript[chapter.start_line : chapter.stop_line]
+    ]
     heard = {line.speaker_label for line in lines}
     speakers = [
         SpeakerInfo(label=speaker.label, display_name=speaker.display_name, name=speaker.name,

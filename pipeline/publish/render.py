@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import uuid
 from dataclasses import dataclass, field
@@ -75,10 +76,10 @@ class Turn:
 
 def turns(document: HearingDocument, chapter: ChapterInfo) -> list[Turn]:
     speakers = {speaker.label: speaker for speaker in document.speakers}
+    first = bisect.bisect_left(document.lines, chapter.start_line, key=lambda line: line.index)
+    last = bisect.bisect_left(document.lines, chapter.stop_line, key=lambda line: line.index)
     grouped: list[Turn] = []
-    for line in document.lines:
-        if not chapter.start_line <= line.index < chapter.stop_line:
-            continue
+    for line in document.lines[first:last]:
         if not grouped or grouped[-1].speaker.label != line.speaker_label:
             grouped.append(Turn(speakers[line.speaker_label]))
         grouped[-1].lines.append(line)

@@ -34,6 +34,7 @@ from pipeline.store.publication import (
     record_content,
     retired_chapter_slugs,
     title_slug,
+    transcript_rows,
 )
 from pipeline.store.search import refresh_search_index
 
@@ -86,7 +87,7 @@ def prepare_hearing(
 ) -> PreparedHearing:
     page = hearing_page(session, hearing, now)
     slugs = chapter_slugs(session, hearing, public_chapters(hearing))
-    document = build_document(hearing, page.slug, slugs)
+    document = build_document(hearing, transcript_rows(session, hearing.id), page.slug, slugs)
     redirects = _redirects(
         hearing, slugs, retired_chapter_slugs(session, hearing, set(slugs.values()))
     )

@@ -10,11 +10,20 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import Chapter, ChapterPage, Hearing, HearingPage, HearingStatus, ReviewState
+from models import (
+    Chapter,
+    ChapterPage,
+    Hearing,
+    HearingPage,
+    HearingStatus,
+    ReviewState,
+    TranscriptLine,
+)
 from pipeline.artifacts import SLUG_PATTERN, slugify
 from pipeline.sources.events import NEW_YORK
 
@@ -56,7 +65,6 @@ def published_hearings(session: Session, slugs: list[str] | None = None) -> list
         .where(Hearing.status == HearingStatus.PUBLISHED)
         .options(
             selectinload(Hearing.speakers),
-            selectinload(Hearing.lines),
             selectinload(Hearing.chapters),
         )
         .order_by(Hearing.scheduled_at, Hearing.id)
@@ -70,6 +78,15 @@ def title_slug(title: str) -> str:
     """'Opening remarks by Chair Gutiérrez' → 'opening-remarks-by-chair-gutierrez'."""
     folded = unicodedata.normalize("NFKD", title)
     return slugify("".join(c for c in folded if not unicodedata.combining(c)), CHAPTER_SLUG_CHARS)
+
+
+def transcript_rows(session: Session, hearing_id: int) -> list[Row[Any]]:
+    """(line_index, speaker_label, start, end, text) in order: plain rows, no ORM objects,
+    since a long hearing has thousands of lines."""
+    columns = (TranscriptLine.line_index, TranscriptLine.speaker_label, TranscriptLine.start,
+               TranscriptLine.end, TranscriptLine.text)  # fmt: skip
+    query = select(*columns).where(TranscriptLine.hearing_id == hearing_id)
+    return list(session.execute(query.order_by(TranscriptLine.line_index)))
 
 
 def site_slug_for(hearing: Hearing) -> str:

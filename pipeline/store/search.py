@@ -13,18 +13,15 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from models import Chapter, Hearing, SearchEntry, Speaker, TranscriptLine
-from pipeline.store.publication import is_public
+from pipeline.store.search_index import refresh_search_index
 from pipeline.store.search_sql import MARK_END, MARK_START, run_search
 
 __all__ = [
     "MARK_END", "MARK_START", "SearchError", "SearchHit", "SearchQuery",
     "fts5_query", "refresh_search_index", "search",
 ]  # fmt: skip
-SPEAKERS_CHARS = 1000
 QUERY_TERM = re.compile(r'"([^"]*)"|(\S+)')
 WORD = re.compile(r"\w+")
 
@@ -97,83 +94,3 @@ def _hit(row: dict[str, object]) -> SearchHit:
         score=float(row["score"]),  # type: ignore[arg-type]
         page_path=page_path,
     )
-
-
-def refresh_search_index(session: Session, hearing: Hearing) -> int:
-    """Rebuild a hearing's entries from its stored chapters and lines; returns how many."""
-    session.flush()
-    session.execute(delete(SearchEntry).where(SearchEntry.hearing_id == hearing.id))
-    speakers = select(Speaker.label, Speaker.display_name).where(Speaker.hearing_id == hearing.id)
-    names = {label: name for label, name in session.execute(speakers)}
-    chapters = session.scalars(
-        select(Chapter).where(Chapter.hearing_id == hearing.id).order_by(Chapter.start_line)
-    ).all()
-    lines = session.scalars(
-        select(TranscriptLine)
-        .where(TranscriptLine.hearing_id == hearing.id)
-        .order_by(TranscriptLine.line_index)
-    ).all()
-    rows = _line_rows(hearing, chapters, lines, names) + _chapter_rows(
-        hearing, chapters, lines, names
-    )
-    if rows:
-        session.execute(insert(SearchEntry), rows)
-    return len(rows)
-
-
-def _chapter_rows(
-    hearing: Hearing,
-    chapters: list[Chapter],
-    lines: list[TranscriptLine],
-    names: dict[str, str],
-) -> list[dict[str, object]]:
-    rows = []
-    for chapter in chapters:
-        labels = dict.fromkeys(
-            line.speaker_label for line in lines[chapter.start_line : chapter.stop_line]
-        )
-        speakers = ", ".join(names.get(label, label) for label in labels)
-        rows.append(
-            {
-                "hearing_id": hearing.id,
-                "chapter_id": chapter.id,
-                "line_index": None,
-                "speaker": speakers[:SPEAKERS_CHARS],
-                "start": chapter.start,
-                "title": chapter.title,
-                "summary": chapter.summary,
-                "bullets": "\n".join(chapter.bullets),
-                "body": "",
-                "public": is_public(hearing, chapter),
-            }
-        )
-    return rows
-
-
-def _line_rows(
-    hearing: Hearing,
-    chapters: list[Chapter],
-    lines: list[TranscriptLine],
-    names: dict[str, str],
-) -> list[dict[str, object]]:
-    owner: dict[int, Chapter] = {}
-    for chapter in chapters:
-        owner.update(dict.fromkeys(range(chapter.start_line, chapter.stop_line), chapter))
-    rows = []
-    for line in lines:
-        chapter = owner.get(line.line_index)
-        rows.append(
-            {
-                "hearing_id": hearing.id,
-                "chapter_id": chapter.id if chapter else None,
-                "line_index": line.line_index,
-                "speaker": names.get(line.speaker_label, line.speaker_label)[:SPEAKERS_CHARS],
-                "start": line.start,
-                "title": "",
-                "summary": "",
-                "bullets": "",
-                "body": line.text,
-                "public": is_public(hearing, chapter),
-            }
-        )
-    return rows

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Float, Integer, String, bindparam, text
+from sqlalchemy import Float, Integer, String, TextClause, bindparam, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import TextualSelect
 
 from models.base import UtcDateTime
 
@@ -27,13 +28,25 @@ RESULT_JOINS = """
     LEFT JOIN hearing_page hp ON hp.hearing_id = e.hearing_id
     LEFT JOIN chapter_page cp ON cp.chapter_id = e.chapter_id"""
 
+# Rank on the full-text table alone (joining first costs a lookup per match, and a common
+# word matches tens of thousands of lines), keep the best candidates, then filter those.
+# When fewer than `limit` candidates pass the filters, the search runs again over every
+# match (:candidates = -1, no limit), so the answer is the same as filtering first.
 SQLITE_SEARCH = """
-SELECT {columns}, -bm25(search_fts, {weights}) AS score,
-    snippet(search_fts, -1, :mark_start, :mark_end, '…', {words}) AS snippet
-FROM search_fts JOIN search_entry e ON e.id = search_fts.rowid {joins}
-WHERE search_fts MATCH :fts_query {filters}
-ORDER BY score DESC, e.hearing_id, e.start
+WITH best AS (
+    SELECT rowid AS id, -bm25(search_fts, {weights}) AS score FROM search_fts
+    WHERE search_fts MATCH :fts_query ORDER BY score DESC LIMIT :candidates
+)
+SELECT e.id, {columns}, best.score
+FROM best JOIN search_entry e ON e.id = best.id {joins}
+WHERE TRUE {filters}
+ORDER BY best.score DESC, e.hearing_id, e.start
 LIMIT :limit"""
+CANDIDATES_PER_RESULT = 10
+# Snippets only for the rows kept: snippet() costs far more than bm25().
+SQLITE_SNIPPETS = """
+SELECT rowid AS id, snippet(search_fts, -1, :mark_start, :mark_end, '…', {words}) AS snippet
+FROM search_fts WHERE search_fts MATCH :fts_query AND rowid IN :ids"""
 
 # Rank and cut first, then make headlines for the few rows kept (ts_headline is costly).
 POSTGRES_SEARCH = """
@@ -70,10 +83,7 @@ def _filters(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     return "".join(f" AND {clause}" for clause in clauses), values
 
 
-def run_search(session: Session, query: SearchQuery, fts_query: str) -> list[dict[str, Any]]:
-    filters, values = _filters(query)
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    template = SQLITE_SEARCH if sqlite else POSTGRES_SEARCH
+def _statement(template: str, filters: str, values: dict[str, Any]) -> TextClause:
     statement = text(
         template.format(
             columns=RESULT_COLUMNS,
@@ -85,13 +95,41 @@ def run_search(session: Session, query: SearchQuery, fts_query: str) -> list[dic
     )
     if "since" in values:
         statement = statement.bindparams(bindparam("since", type_=UtcDateTime()))
-    statement = statement.columns(
+    return statement
+
+
+def _typed(statement: TextClause) -> TextualSelect:
+    return statement.columns(
         line_index=Integer(), start=Float(), score=Float(), snippet=String(),
         scheduled_at=UtcDateTime(),
     )  # fmt: skip
+
+
+def _sqlite_search(session: Session, filters: str, values: dict[str, Any]) -> list[dict[str, Any]]:
+    statement = _typed(_statement(SQLITE_SEARCH, filters, values))
+    candidates = {"candidates": values["limit"] * CANDIDATES_PER_RESULT}
+    rows = [dict(row) for row in session.execute(statement, values | candidates).mappings()]
+    if len(rows) < values["limit"]:
+        everything = {"candidates": -1}
+        rows = [dict(row) for row in session.execute(statement, values | everything).mappings()]
+    if not rows:
+        return rows
+    snippets_query = text(SQLITE_SNIPPETS.format(words=SNIPPET_WORDS)).bindparams(
+        bindparam("ids", expanding=True)
+    )
+    ids = [row["id"] for row in rows]
+    snippets = {
+        key: snippet for key, snippet in session.execute(snippets_query, values | {"ids": ids})
+    }
+    return [row | {"snippet": snippets.get(row["id"], "")} for row in rows]
+
+
+def run_search(session: Session, query: SearchQuery, fts_query: str) -> list[dict[str, Any]]:
+    filters, values = _filters(query)
     values |= {"limit": query.limit, "mark_start": MARK_START, "mark_end": MARK_END}
-    if sqlite:
-        values["fts_query"] = fts_query
-    else:
-        values["text"] = query.text
-    return [dict(row) for row in session.execute(statement, values).mappings()]
+    if session.get_bind().dialect.name == "sqlite":
+        return _sqlite_search(session, filters, values | {"fts_query": fts_query})
+    statement = _typed(_statement(POSTGRES_SEARCH, filters, values))
+    return [
+        dict(row) for row in session.execute(statement, values | {"text": query.text}).mappings()
+    ]

@@ -140,3 +140,20 @@ def test_queries_with_operators_or_nothing_are_safe(factory: sessionmaker[Sessio
 
 def test_default_chapters_are_the_seed() -> None:
     assert [chapter.title for chapter in default_chapters()][1] == QA_TITLE
+
+
+def test_filters_apply_before_the_best_matches_are_cut(factory: sessionmaker[Session]) -> None:
+    """Many better-ranked drafts must not hide the one published match."""
+    drafts = [
+        SeedChapter("remarks", f"Zebra crossings, part {number}", "Zebra zebra.", [],
+                    [("SPEAKER_00", "Zebra.")])
+        for number in range(15)
+    ]  # fmt: skip
+    with transaction(factory) as session:
+        store_seed_hearing(session, SeedHearing(slug="drafts", status="draft", chapters=drafts))
+        hearing = session.scalar(select(Hearing).where(Hearing.slug == SLUG))
+        hearing.lines[0].text = "We start with a zebra."
+        refresh_search_index(session, hearing)
+    hits = _search(factory, "zebra", limit=1)
+    assert [(hit.hearing_slug, hit.line_index) for hit in hits] == [(SLUG, 0)]
+    assert len(_search(factory, "zebra", include_drafts=True, limit=50)) == 15 * 2 + 1

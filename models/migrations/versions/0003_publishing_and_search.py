@@ -17,7 +17,8 @@ depends_on: str | Sequence[str] | None = None
 
 SEARCHED_COLUMNS = ("title", "summary", "bullets", "body")
 
-# SQLite: an external-content FTS5 table over search_entry, kept in step by triggers.
+# SQLite: an external-content FTS5 table over search_entry, kept in step by triggers
+# (updates re-index only when a searched column changes, not a flag or a chapter id).
 # remove_diacritics folds 'Gutierrez' onto 'Gutiérrez'; porter stems 'questions' onto 'question'.
 SQLITE_INDEX = [
     "CREATE VIRTUAL TABLE search_fts USING fts5("
@@ -29,7 +30,8 @@ SQLITE_INDEX = [
     "CREATE TRIGGER search_entry_ad AFTER DELETE ON search_entry BEGIN "
     "INSERT INTO search_fts(search_fts, rowid, title, summary, bullets, body) "
     "VALUES ('delete', old.id, old.title, old.summary, old.bullets, old.body); END",
-    "CREATE TRIGGER search_entry_au AFTER UPDATE ON search_entry BEGIN "
+    "CREATE TRIGGER search_entry_au AFTER UPDATE OF title, summary, bullets, body "
+    "ON search_entry BEGIN "
     "INSERT INTO search_fts(search_fts, rowid, title, summary, bullets, body) "
     "VALUES ('delete', old.id, old.title, old.summary, old.bullets, old.body); "
     "INSERT INTO search_fts(rowid, title, summary, bullets, body) "
