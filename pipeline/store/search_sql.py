@@ -30,8 +30,9 @@ RESULT_JOINS = """
 
 # Rank on the full-text table alone (joining first costs a lookup per match, and a common
 # word matches tens of thousands of lines), keep the best candidates, then filter those.
-# When fewer than `limit` candidates pass the filters, the search runs again over every
-# match (:candidates = -1, no limit), so the answer is the same as filtering first.
+# When fewer than `limit` candidates pass the filters, the search runs again with more
+# candidates and finally over every match (:candidates = -1, no limit), so the answer is
+# the same as filtering first.
 SQLITE_SEARCH = """
 WITH best AS (
     SELECT rowid AS id, -bm25(search_fts, {weights}) AS score FROM search_fts
@@ -42,7 +43,7 @@ FROM best JOIN search_entry e ON e.id = best.id {joins}
 WHERE TRUE {filters}
 ORDER BY best.score DESC, e.hearing_id, e.start
 LIMIT :limit"""
-CANDIDATES_PER_RESULT = 10
+CANDIDATES_PER_RESULT = (10, 100, 0)  # 0: every match
 # Snippets only for the rows kept: snippet() costs far more than bm25().
 SQLITE_SNIPPETS = """
 SELECT rowid AS id, snippet(search_fts, -1, :mark_start, :mark_end, '…', {words}) AS snippet
@@ -107,11 +108,12 @@ def _typed(statement: TextClause) -> TextualSelect:
 
 def _sqlite_search(session: Session, filters: str, values: dict[str, Any]) -> list[dict[str, Any]]:
     statement = _typed(_statement(SQLITE_SEARCH, filters, values))
-    candidates = {"candidates": values["limit"] * CANDIDATES_PER_RESULT}
-    rows = [dict(row) for row in session.execute(statement, values | candidates).mappings()]
-    if len(rows) < values["limit"]:
-        everything = {"candidates": -1}
-        rows = [dict(row) for row in session.execute(statement, values | everything).mappings()]
+    for per_result in CANDIDATES_PER_RESULT:
+        candidates = values["limit"] * per_result if per_result else -1
+        found = session.execute(statement, values | {"candidates": candidates}).mappings()
+        rows = [dict(row) for row in found]
+        if len(rows) == values["limit"]:
+            break
     if not rows:
         return rows
     snippets_query = text(SQLITE_SNIPPETS.format(words=SNIPPET_WORDS)).bindparams(
