@@ -167,6 +167,34 @@ def _refresh_search(
                 refresh_search_index(session, hearing)
 
 
+def _sync_folders(
+    out_dir: Path,
+    prepared: list[PreparedHearing],
+    only: list[str] | None,
+    manifest: dict[str, str],
+    report: PublishReport,
+) -> set[int]:
+    """Write the hearings whose pages changed, remove those no longer published; updates
+    `manifest` as it goes and returns the ids of the hearings written."""
+    changed = set()
+    for item in prepared:
+        if only is not None and not {item.hearing_slug, item.page_slug} & set(only):
+            continue
+        live = out_dir / item.page_slug
+        if manifest.get(item.page_slug) == item.fingerprint and live.is_dir():
+            report.unchanged.append(item.page_slug)
+            continue
+        write_hearing_folder(out_dir, item)
+        manifest[item.page_slug] = item.fingerprint
+        report.rendered.append(item.page_slug)
+        changed.add(item.hearing_id)
+    for slug in sorted(set(manifest) - {item.page_slug for item in prepared}):
+        remove_folder(inside(out_dir, slug))
+        del manifest[slug]
+        report.removed.append(slug)
+    return changed
+
+
 def publish_site(
     factory: sessionmaker[Session],
     out_dir: Path,
@@ -186,25 +214,8 @@ def publish_site(
         ]
     manifest = _read_manifest(out_dir)
     report = PublishReport(out_dir)
-    changed: set[int] = set()
     try:
-        for item in prepared:
-            if only is not None and not {item.hearing_slug, item.page_slug} & set(only):
-                continue
-            if (
-                manifest.get(item.page_slug) == item.fingerprint
-                and (out_dir / item.page_slug).is_dir()
-            ):
-                report.unchanged.append(item.page_slug)
-                continue
-            write_hearing_folder(out_dir, item)
-            manifest[item.page_slug] = item.fingerprint
-            report.rendered.append(item.page_slug)
-            changed.add(item.hearing_id)
-        for slug in sorted(set(manifest) - {item.page_slug for item in prepared}):
-            remove_folder(inside(out_dir, slug))
-            del manifest[slug]
-            report.removed.append(slug)
+        changed = _sync_folders(out_dir, prepared, only, manifest, report)
         write_site_files(out_dir, [item.document for item in prepared], base_url.rstrip("/"), now)
     finally:
         write_text(out_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
