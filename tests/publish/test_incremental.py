@@ -18,6 +18,7 @@ from tests.publish.conftest import soup
 from tests.support.seed_hearing import (
     QA_TITLE,
     SLUG,
+    SeedChapter,
     SeedHearing,
     default_chapters,
     store_seed_hearing,
@@ -147,3 +148,21 @@ def test_an_unpublished_hearing_leaves_the_site_and_comes_back_at_its_url(
         mark_hearing_published(session, OTHER)
     assert publish_site(factory, out).rendered == [OTHER]
     assert (out / OTHER / "chapter" / QA_SLUG / "index.html").is_file()
+
+
+def test_chapter_slugs_are_unique_within_a_hearing(
+    factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    same = [
+        SeedChapter("qa", "Questions", "", [], [("SPEAKER_00", f"Question {number}?")])
+        for number in range(3)
+    ]
+    with transaction(factory) as session:
+        store_seed_hearing(session, SeedHearing(chapters=same))
+    out = tmp_path / "site"
+    publish_site(factory, out)
+    folders = sorted(path.name for path in (out / SLUG / "chapter").iterdir())
+    assert folders == ["questions", "questions-2", "questions-3"]
+    pager = soup(out / SLUG / "chapter" / "questions-2" / "index.html")
+    assert pager.select_one("a[rel=prev]")["href"] == "../questions/"
+    assert pager.select_one("a[rel=next]")["href"] == "../questions-3/"
