@@ -46,6 +46,7 @@ class SearchHit:
     hearing_title: str
     committee: str | None
     scheduled_at: datetime | None
+    chapter_id: int | None
     chapter_title: str | None
     line_index: int | None  # None: the chapter itself matched (title, summary or bullets)
     speaker: str
@@ -86,6 +87,7 @@ def _hit(row: dict[str, object]) -> SearchHit:
         hearing_title=str(row["hearing_title"]),
         committee=row["committee"],  # type: ignore[arg-type]
         scheduled_at=row["scheduled_at"],  # type: ignore[arg-type]
+        chapter_id=row["chapter_id"],  # type: ignore[arg-type]
         chapter_title=row["chapter_title"],  # type: ignore[arg-type]
         line_index=row["line_index"],  # type: ignore[arg-type]
         speaker=str(row["speaker"]),

@@ -19,8 +19,8 @@ FTS5_WEIGHTS = "10.0, 4.0, 2.0, 1.0"
 SNIPPET_WORDS = 16
 
 RESULT_COLUMNS = """
-    e.line_index, e.speaker, e.start, h.slug AS hearing_slug, h.title AS hearing_title,
-    h.body_name AS committee, h.scheduled_at, c.title AS chapter_title,
+    e.chapter_id, e.line_index, e.speaker, e.start, h.slug AS hearing_slug,
+    h.title AS hearing_title, h.body_name AS committee, h.scheduled_at, c.title AS chapter_title,
     hp.slug AS page_slug, cp.slug AS chapter_slug"""
 RESULT_JOINS = """
     JOIN hearing h ON h.id = e.hearing_id

@@ -70,6 +70,8 @@ def test_a_title_match_ranks_above_a_passing_mention(factory: sessionmaker[Sessi
     assert [(hit.hearing_slug, hit.line_index) for hit in hits] == [(SLUG, None), (OTHER, 1)]
     best, passing = hits
     assert best.chapter_title == QA_TITLE and best.page_path == QA_PATH
+    assert None not in (best.chapter_id, passing.chapter_id)
+    assert best.chapter_id != passing.chapter_id
     assert best.score > passing.score
     assert f"{MARK_START}MyCity{MARK_END}" in best.snippet
     assert passing.speaker == "Michael Gerber" and passing.start == 25.0
