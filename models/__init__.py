@@ -1,6 +1,7 @@
 """SQLAlchemy models and Alembic migrations; importing this package registers every table."""
 
 from models.base import Base
+from models.editor import Editor
 from models.hearing import (
     Chapter,
     Edit,
@@ -24,6 +25,7 @@ __all__ = [
     "Chapter",
     "ChapterPage",
     "Edit",
+    "Editor",
     "Hearing",
     "HearingClaim",
     "HearingPage",

@@ -16,6 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from pipeline.errors import HearingsError
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The full-text index belongs to the database (see models/search.py): FTS5 tables on SQLite,
 # a generated tsvector column and its GIN index on PostgreSQL. No model describes them.
@@ -23,11 +25,11 @@ SEARCH_INDEX_PREFIX = "search_fts"
 SEARCH_INDEX_NAMES = frozenset({"search_vector", "ix_search_entry_search_vector"})
 
 
-class DatabaseUnavailable(RuntimeError):
+class DatabaseUnavailable(HearingsError, RuntimeError):
     """The database URL cannot be reached or opened."""
 
 
-class DatabaseNotMigrated(RuntimeError):
+class DatabaseNotMigrated(HearingsError, RuntimeError):
     """The database schema is older than the code (or absent)."""
 
 

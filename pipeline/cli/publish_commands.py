@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from models import Hearing, HearingStatus
 from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
-from pipeline.publish.formatting import clock
+from pipeline.formatting import clock
 from pipeline.publish.site import publish_site
 from pipeline.sources.events import NEW_YORK
 from pipeline.store.search import (

@@ -15,10 +15,7 @@ from sqlalchemy.orm import Session
 
 from models import Chapter, Hearing, TranscriptLine
 from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
-from pipeline.publish.formatting import chapter_heading, clock, kind_label
-
-# clock and kind_label moved to pipeline.publish.formatting; still importable from here.
-__all__ = ["clock", "kind_label", "show"]
+from pipeline.formatting import chapter_heading, clock
 
 
 def _print_chapter(chapter: Chapter, lines: list[TranscriptLine], names: dict[str, str]) -> None:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Row
 
 from models import Chapter, Hearing
-from pipeline.publish.formatting import kind_label, public_video_url
+from pipeline.formatting import kind_label, public_video_url
 from pipeline.store.publication import public_chapters
 
 SCHEMA_VERSION = 1

@@ -6,8 +6,8 @@ from html import escape
 
 from webvtt import Caption, WebVTT
 
+from pipeline.formatting import short_clock
 from pipeline.publish.document import HearingDocument
-from pipeline.publish.formatting import short_clock
 
 MIN_CUE_SECONDS = 0.5
 

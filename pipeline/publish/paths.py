@@ -9,9 +9,10 @@ import uuid
 from pathlib import Path
 
 from pipeline.artifacts import SLUG_PATTERN
+from pipeline.errors import HearingsError
 
 
-class UnsafePath(ValueError):
+class UnsafePath(HearingsError, ValueError):
     """A page name that is not a slug, or that would leave the output folder."""
 
 

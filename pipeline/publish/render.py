@@ -11,8 +11,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from pipeline.formatting import chapter_heading, clock, hearing_length, video_at
 from pipeline.publish.document import ChapterInfo, HearingDocument, LineInfo, SpeakerInfo
-from pipeline.publish.formatting import chapter_heading, clock, hearing_length, video_at
 from pipeline.sources.events import NEW_YORK
 
 TEMPLATES = Path(__file__).parent / "templates"

@@ -26,6 +26,7 @@ from pipeline.publish import render
 from pipeline.publish.document import SCHEMA_FILE, HearingDocument, build_document, schema_json
 from pipeline.publish.files import captions_vtt, chapters_txt
 from pipeline.publish.paths import inside, remove_folder, staging_folder, swap_in, write_text
+from pipeline.publish.slugs import chapter_slug, site_slug_for, title_slug
 from pipeline.store.publication import (
     chapter_slugs,
     hearing_page,
@@ -33,7 +34,6 @@ from pipeline.store.publication import (
     published_hearings,
     record_content,
     retired_chapter_slugs,
-    title_slug,
     transcript_rows,
 )
 from pipeline.store.search import refresh_search_index
@@ -85,8 +85,8 @@ def _redirects(hearing: Hearing, slugs: dict[int, str], retired: list[str]) -> d
 def prepare_hearing(
     session: Session, hearing: Hearing, templates: str, now: datetime
 ) -> PreparedHearing:
-    page = hearing_page(session, hearing, now)
-    slugs = chapter_slugs(session, hearing, public_chapters(hearing))
+    page = hearing_page(session, hearing, site_slug_for(hearing), now)
+    slugs = chapter_slugs(session, hearing, public_chapters(hearing), chapter_slug)
     document = build_document(hearing, transcript_rows(session, hearing.id), page.slug, slugs)
     redirects = _redirects(
         hearing, slugs, retired_chapter_slugs(session, hearing, set(slugs.values()))

@@ -7,8 +7,7 @@ title edit changes the page's title, never its URL.
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -24,15 +23,12 @@ from models import (
     ReviewState,
     TranscriptLine,
 )
-from pipeline.artifacts import SLUG_PATTERN, slugify
-from pipeline.sources.events import NEW_YORK
+from pipeline.errors import HearingsError
 
 PUBLIC_CHAPTER_STATES = frozenset({ReviewState.APPROVED, ReviewState.PUBLISHED})
-CHAPTER_SLUG_CHARS = 80
-DATED_SLUG = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 
-class PublicationError(LookupError):
+class PublicationError(HearingsError, LookupError):
     """The hearing to publish does not exist."""
 
 
@@ -74,12 +70,6 @@ def published_hearings(session: Session, slugs: list[str] | None = None) -> list
     return list(session.scalars(query))
 
 
-def title_slug(title: str) -> str:
-    """'Opening remarks by Chair Gutiérrez' → 'opening-remarks-by-chair-gutierrez'."""
-    folded = unicodedata.normalize("NFKD", title)
-    return slugify("".join(c for c in folded if not unicodedata.combining(c)), CHAPTER_SLUG_CHARS)
-
-
 def transcript_rows(session: Session, hearing_id: int) -> list[Row[Any]]:
     """(line_index, speaker_label, start, end, text) in order: plain rows, no ORM objects,
     since a long hearing has thousands of lines."""
@@ -89,20 +79,12 @@ def transcript_rows(session: Session, hearing_id: int) -> list[Row[Any]]:
     return list(session.execute(query.order_by(TranscriptLine.line_index)))
 
 
-def site_slug_for(hearing: Hearing) -> str:
-    """'{date}-{time}-{body}': Legistar slugs already read so; others get it from date and body."""
-    if DATED_SLUG.match(hearing.slug) or not (hearing.scheduled_at and hearing.body_name):
-        return hearing.slug if SLUG_PATTERN.match(hearing.slug) else slugify(hearing.slug, 200)
-    local = hearing.scheduled_at.astimezone(NEW_YORK)
-    return slugify(f"{local:%Y-%m-%d-%I%M-%p}-{hearing.body_name}", 200)
-
-
-def hearing_page(session: Session, hearing: Hearing, now: datetime) -> HearingPage:
-    """The hearing's page record, made (with its slug) the first time it is published."""
+def hearing_page(session: Session, hearing: Hearing, wanted: str, now: datetime) -> HearingPage:
+    """The hearing's page record, made the first time it is published: with the slug
+    `wanted` (a number added if another hearing has it), kept from then on."""
     page = session.get(HearingPage, hearing.id)
     if page is not None:
         return page
-    wanted = site_slug_for(hearing)
     taken = set(
         session.scalars(select(HearingPage.slug).where(HearingPage.slug.like(f"{wanted}%")))
     )
@@ -114,15 +96,18 @@ def hearing_page(session: Session, hearing: Hearing, now: datetime) -> HearingPa
     return page
 
 
-def chapter_slugs(session: Session, hearing: Hearing, chapters: list[Chapter]) -> dict[int, str]:
-    """Each chapter's slug: the one it was first published under, or a new unique one."""
+def chapter_slugs(
+    session: Session, hearing: Hearing, chapters: list[Chapter], wanted: Callable[[Chapter], str]
+) -> dict[int, str]:
+    """Each chapter's slug: the one it was first published under, or else `wanted(chapter)`
+    made unique within the hearing."""
     pages = list(session.scalars(select(ChapterPage).where(ChapterPage.hearing_id == hearing.id)))
     by_chapter = {page.chapter_id: page.slug for page in pages if page.chapter_id is not None}
     taken = {page.slug for page in pages}
     for chapter in chapters:
         if chapter.id in by_chapter:
             continue
-        slug = unique_slug(title_slug(chapter.title), taken)
+        slug = unique_slug(wanted(chapter), taken)
         taken.add(slug)
         by_chapter[chapter.id] = slug
         session.add(ChapterPage(hearing_id=hearing.id, chapter_id=chapter.id, slug=slug))

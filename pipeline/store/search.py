@@ -1,7 +1,7 @@
 """Full-text search over chapters (title, summary, bullets) and transcript lines.
 
 `search_entry` holds one row per chapter and per line; the database indexes it (FTS5 on
-SQLite, a weighted tsvector with a GIN index on PostgreSQL, see migration 0003). Ranking
+SQLite, a weighted tsvector with a GIN index on PostgreSQL, see migration 0004). Ranking
 weighs a title above a summary above bullets above a passing mention in a line, with bm25
 on SQLite and ts_rank on PostgreSQL. Entries of published chapters are marked public: the
 readers' search sees only those, the editors' search sees every hearing, drafts included.
@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from pipeline.errors import HearingsError
 from pipeline.store.search_index import refresh_search_index
 from pipeline.store.search_sql import MARK_END, MARK_START, run_search
 
@@ -26,7 +27,7 @@ QUERY_TERM = re.compile(r'"([^"]*)"|(\S+)')
 WORD = re.compile(r"\w+")
 
 
-class SearchError(ValueError):
+class SearchError(HearingsError, ValueError):
     """The query has nothing to search for."""
 
 

@@ -1,4 +1,5 @@
-"""How times, lengths, kinds and video links read on a published page."""
+"""How times, lengths, kinds and video links read to people, in every face (CLI, review app,
+published site)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.publish.formatting import (
+from pipeline.formatting import (
     chapter_heading,
     hearing_length,
     public_video_url,
