@@ -2,7 +2,7 @@
 
 The text index itself lives beside this table and is kept in step by the database:
 an FTS5 table with triggers on SQLite, a generated tsvector column with a GIN index on
-PostgreSQL (both created by migration 0004; `models.db.SEARCH_INDEX_NAMES` hides them from
+PostgreSQL (both created by migration 0005; `models.db.SEARCH_INDEX_NAMES` hides them from
 the model/migration comparison, since SQLAlchemy has no portable type for either).
 """
 

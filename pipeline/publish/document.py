@@ -58,6 +58,12 @@ class SpeakerInfo(Open):
     organization: str | None = None
 
 
+class ChapterPersonInfo(Open):
+    label: str = Field(description="the speaker's key in `lines`")
+    name: str = Field(description="the person's name, or 'Speaker N' when not known")
+    role: str = Field(description="what they do in the chapter: asks, answers, testifies, …")
+
+
 class ChapterInfo(Open):
     slug: str = Field(description="the chapter's page: /{hearing slug}/chapter/{slug}/")
     number: int = Field(ge=1, description="position among the published chapters")
@@ -66,6 +72,7 @@ class ChapterInfo(Open):
     title: str
     summary: str = ""
     bullets: list[str] = Field(default_factory=list)
+    people: list[ChapterPersonInfo] = Field(default_factory=list, description="who takes part")
     start: float = Field(ge=0, description="seconds")
     end: float = Field(ge=0, description="seconds")
     start_line: int = Field(ge=0, description="index of its first line")
@@ -128,6 +135,15 @@ def _hearing_info(hearing: Hearing, page_slug: str) -> HearingInfo:
     )
 
 
+def _people(chapter: Chapter) -> list[ChapterPersonInfo]:
+    wanted = ("label", "name", "role")
+    return [
+        ChapterPersonInfo(**{key: str(person[key]) for key in wanted})
+        for person in chapter.people or []
+        if isinstance(person, dict) and all(key in person for key in wanted)
+    ]
+
+
 def _chapter_info(chapter: Chapter, number: int, slug: str) -> ChapterInfo:
     return ChapterInfo(
         slug=slug,
@@ -137,6 +153,7 @@ def _chapter_info(chapter: Chapter, number: int, slug: str) -> ChapterInfo:
         title=chapter.title,
         summary=chapter.summary,
         bullets=list(chapter.bullets),
+        people=_people(chapter),
         start=chapter.start,
         end=chapter.end,
         start_line=chapter.start_line,

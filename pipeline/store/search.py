@@ -1,7 +1,7 @@
 """Full-text search over chapters (title, summary, bullets) and transcript lines.
 
 `search_entry` holds one row per chapter and per line; the database indexes it (FTS5 on
-SQLite, a weighted tsvector with a GIN index on PostgreSQL, see migration 0004). Ranking
+SQLite, a weighted tsvector with a GIN index on PostgreSQL, see migration 0005). Ranking
 weighs a title above a summary above bullets above a passing mention in a line, with bm25
 on SQLite and ts_rank on PostgreSQL. Entries of published chapters are marked public: the
 readers' search sees only those, the editors' search sees every hearing, drafts included.
