@@ -29,6 +29,10 @@ def test_hearing_json_validates_against_the_published_schema(site: Path) -> None
     assert {speaker["display_name"] for speaker in document["speakers"]} == {
         "Jennifer Gutiérrez", "Michael Gerber",
     }  # fmt: skip
+    assert document["chapters"][1]["people"] == [
+        {"label": "SPEAKER_00", "name": "Jennifer Gutiérrez", "role": "asks"},
+        {"label": "SPEAKER_01", "name": "Michael Gerber", "role": "answers"},
+    ]
     document["chapters"][0]["start"] = "soon"
     assert list(Draft202012Validator(schema).iter_errors(document)), "the schema checks types"
 

@@ -24,7 +24,7 @@ def test_drafts_are_found_and_linked_to_their_line_or_chapter(client: ReviewClie
     results = page.select("ol.search-results > li")
     assert len(results) == 1
     assert results[0].a["href"] == f"/hearings/{SLUG}#line-17"
-    assert results[0].select_one(".snippet mark").get_text().lower() == "line"
+    assert results[0].select_one(".snippet mark").get_text() == "Line 17 about"
     chapters = _page(client, q="Summary chapter 3").select("ol.search-results > li")
     assert chapters[0].a["href"].startswith(f"/hearings/{SLUG}#chapter-")
     assert "Chapter 3 title" in chapters[0].get_text()

@@ -37,6 +37,7 @@ class SeedChapter:
     state: str = ReviewState.APPROVED
     gap_before: float = 0.0
     spacing: float = 25.0  # seconds from one line's start to the next
+    people: list[dict[str, object]] = field(default_factory=list)
 
 
 @dataclass
@@ -71,6 +72,10 @@ def default_chapters() -> list[SeedChapter]:
              ("SPEAKER_01", "We will follow up with the committee."),
              ("SPEAKER_00", "Thank you.")],
             gap_before=8896.0, spacing=30.5,  # starts at 2:29:06, lasts 126 s
+            people=[{"label": "SPEAKER_00", "person_id": 7631, "name": "Jennifer Gutiérrez",
+                     "role": "asks"},
+                    {"label": "SPEAKER_01", "person_id": None, "name": "Michael Gerber",
+                     "role": "answers"}],
         ),
         SeedChapter(
             "public_testimony", "DRAFTONLY testimony on the budget",
@@ -115,7 +120,7 @@ def store_seed_hearing(session: Session, seed: SeedHearing | None = None) -> Hea
                 position=position, kind=chapter.kind, title=chapter.title,
                 summary=chapter.summary, bullets=chapter.bullets, start_line=first_line,
                 stop_line=index, start=chapter_start, end=hearing.lines[-1].end,
-                review_state=chapter.state, generator="test",
+                review_state=chapter.state, generator="test", people=chapter.people,
             )
         )  # fmt: skip
     hearing.duration_seconds = clock
