@@ -13,7 +13,7 @@ from flows.batch import BatchSummary, process_many, unfinished_slugs
 from flows.runtime import run_log, session_factory
 from models import SyncState
 from pipeline.chapters.step import ChaptererChoice
-from pipeline.config import get_settings
+from pipeline.config import Settings, get_settings
 from pipeline.sources.legistar import LegistarClient, TransientLegistarError
 from pipeline.sources.viebit import VIEBIT_MEDIA_BASE, resolve_viebit
 from pipeline.store.hearings import DISCOVERY_MARK, DiscoveryReport, discover
@@ -21,9 +21,9 @@ from pipeline.store.hearings import DISCOVERY_MARK, DiscoveryReport, discover
 MAX_THREADS = 8
 
 
-def _first_since(overlap_days: int) -> date | None:
+def _first_since(settings: Settings, overlap_days: int) -> date | None:
     """None once a discovery is recorded (discovery resumes from its mark), else a start."""
-    with session_factory()() as session:
+    with session_factory(settings)() as session:
         if session.get(SyncState, DISCOVERY_MARK) is not None:
             return None
     return datetime.now(UTC).date() - timedelta(days=overlap_days)
@@ -39,13 +39,16 @@ def _first_since(overlap_days: int) -> date | None:
     ),
 )
 def discover_task(
-    since: date | None, until: date | None, viebit_media_base: str, overlap_days: int = 1
+    settings: Settings,
+    since: date | None,
+    until: date | None,
+    viebit_media_base: str,
+    overlap_days: int = 1,
 ) -> DiscoveryReport:
-    settings = get_settings()
     with httpx.Client(timeout=settings.legistar.timeout_seconds) as http:
         client = LegistarClient(settings.legistar, http)
         report = discover(
-            session_factory(),
+            session_factory(settings),
             client,
             since,
             until,
@@ -77,10 +80,12 @@ def nightly(
     With `process_deployment` each hearing runs as a flow run of that deployment (on the
     GPU pool's workers); without it, as a subflow in this process.
     """
+    settings = get_settings()  # the flow is where settings enter; tasks are given them
     report = discover_task(
-        since or _first_since(overlap_days), None, viebit_media_base, overlap_days
-    )
-    slugs = list(dict.fromkeys([*(h.slug for h in report.ready), *unfinished_slugs()]))
+        settings, since or _first_since(settings, overlap_days), None, viebit_media_base,
+        overlap_days,
+    )  # fmt: skip
+    slugs = list(dict.fromkeys([*(h.slug for h in report.ready), *unfinished_slugs(settings)]))
     reports = process_many(
         slugs,
         max_parallel=min(max_parallel, MAX_THREADS),

@@ -23,6 +23,7 @@ from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_ex
 
 from pipeline.artifacts import file_sha256, write_atomic
 from pipeline.audio import media_duration
+from pipeline.captions import CAPTIONS_FILE
 from pipeline.schemas import SourceInfo
 from pipeline.sources.viebit import (
     VIEBIT_MEDIA_BASE,
@@ -38,7 +39,6 @@ MEDIA_SUFFIXES = frozenset(
 )
 DOWNLOAD_ATTEMPTS = 6
 MEDIA_STEM = "media"
-CAPTIONS_FILE = "captions.vtt"
 
 
 class AcquireError(RuntimeError):

@@ -11,17 +11,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from pathlib import Path
 
 import ctranslate2
 import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 from faster_whisper.transcribe import Segment as WhisperSegment
 
-from pipeline.audio import SAMPLE_RATE
+from pipeline.audio import SAMPLE_RATE, load_stage_audio
 from pipeline.config import AsrSettings
+from pipeline.glossary import load_glossary, with_roster_names
 from pipeline.progress import FractionCallback, MonotonicFraction
+from pipeline.roster import ROSTER_ARTIFACT, Roster
 from pipeline.schemas import Segment, Transcript, Word
+from pipeline.stages import Stage, StageCall, StageDeclaration
 
 # A phrase said this many times in a row is a decoding loop, not speech.
 LOOP_REPEATS = 4
@@ -61,14 +63,6 @@ def load_model(model: str, device: str, compute_type: str) -> WhisperModel:
             f"speech model {model!r} cannot be loaded on {device} ({type(error).__name__}: "
             f"{error}). Set HEARINGS_ASR__MODEL to a downloaded model folder, or use captions."
         ) from error
-
-
-def load_glossary(path: Path) -> list[str]:
-    """Terms, one per line; blank lines and '#' comments are ignored. Missing file: none."""
-    if not path.is_file():
-        return []
-    terms = (line.split("#", 1)[0].strip() for line in path.read_text("utf-8").splitlines())
-    return [term for term in terms if term]
 
 
 def _normalized(text: str) -> str:
@@ -172,3 +166,47 @@ def transcribe(
         model=settings.model,
         segments=drop_repetition_loops(segments),
     )
+
+
+def _transcribe_options(call: StageCall) -> object:
+    """Everything that changes the words: model settings, the guards, the glossary file.
+
+    The roster's names are hotwords too, but they are left out on purpose: a roster sync
+    must not make a finished hearing re-transcribe (an hour of GPU for a hint), so they
+    prime a transcription when it runs and `--from-stage transcribe` re-runs it with
+    today's roster. The naming stages (identify on) read the roster as a real input.
+    """
+    settings = call.settings
+    return {
+        "asr": settings.asr.model_dump(mode="json", exclude={"glossary_file"}),
+        "guards": DECODING_GUARDS,
+        "loops": [LOOP_REPEATS, LONGEST_LOOP_PHRASE, SHORT_SEGMENT_WORDS],
+        "glossary": load_glossary(settings.glossary_path),
+    }
+
+
+def _transcribe_stage(call: StageCall) -> Transcript:
+    roster = call.read_optional(ROSTER_ARTIFACT, Roster)
+    terms = with_roster_names(load_glossary(call.settings.glossary_path), roster)
+    audio = load_stage_audio(call.folder)
+    return transcribe(audio, call.settings.asr, terms, progress=call.progress.fraction)
+
+
+def _transcript_summary(transcript: Transcript) -> str:
+    words = sum(len(segment.words) for segment in transcript.segments)
+    return f"{len(transcript.segments)} segments, {words} words ({transcript.model})"
+
+
+TRANSCRIBE_STAGE = StageDeclaration(
+    name=Stage.TRANSCRIBE,
+    version="1",
+    inputs=("audio",),
+    output="transcript",
+    contract=Transcript,
+    compute=_transcribe_stage,
+    summary=_transcript_summary,
+    options=_transcribe_options,
+    gpu=True,
+    unavailable=(AsrModelUnavailable,),
+    release=load_model.cache_clear,
+)

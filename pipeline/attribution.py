@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from itertools import accumulate
 
 from pipeline.schemas import Diarization, Lines, SpeakerTurn, Transcript, Word
-from pipeline.sentences import build_lines, spread_words
+from pipeline.sentences import build_lines, sentence_rules, spread_words
+from pipeline.stages import Stage, StageCall, StageDeclaration
 
 SINGLE_SPEAKER_LABEL = "SPEAKER_00"
 
@@ -84,3 +85,24 @@ def attribute(transcript: Transcript, diarization: Diarization) -> Lines:
     """`lines.json` from `transcript.json` and `diarization.json`."""
     words = transcript_words(transcript)
     return build_lines(words, assign_speakers(words, diarization.turns))
+
+
+def lines_summary(lines: Lines) -> str:
+    speakers = len({line.speaker_label for line in lines.lines})
+    return f"{len(lines.lines)} lines, {speakers} speaker labels"
+
+
+def _attribute_stage(call: StageCall) -> Lines:
+    return attribute(call.read("transcript", Transcript), call.read("diarization", Diarization))
+
+
+ATTRIBUTE_STAGE = StageDeclaration(
+    name=Stage.ATTRIBUTE,
+    version="1",
+    inputs=("transcript", "diarization"),
+    output="lines",
+    contract=Lines,
+    compute=_attribute_stage,
+    summary=lines_summary,
+    options=lambda _call: {"alone": SINGLE_SPEAKER_LABEL, "sentences": sentence_rules()},
+)

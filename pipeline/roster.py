@@ -12,6 +12,8 @@ from enum import IntEnum
 
 from pydantic import BaseModel
 
+from pipeline.stages import Stage, StageCall, StageDeclaration
+
 COUNCIL_BODY = "City Council"
 SPEAKER = "Speaker"
 PUBLIC_ADVOCATE = "Public Advocate"
@@ -125,3 +127,28 @@ def _best_place_per_person(candidates: list[RosterMember]) -> list[RosterMember]
         if member.person_id not in best and not demoted:
             best[member.person_id] = member
     return list(best.values())
+
+
+class RosterUnavailable(LookupError):
+    """Nobody is known to sit on the hearing's committee that day (or no date or body)."""
+
+
+def _roster_stage(call: StageCall) -> Roster:
+    """The roster the caller gathered from the database (`members`), or why there is none."""
+    members = call.params.get("members")
+    if members is None:
+        raise RosterUnavailable(str(call.params.get("missing_because", "no roster is known")))
+    return Roster(members=[RosterMember.model_validate(member) for member in members])
+
+
+ROSTER_STAGE = StageDeclaration(
+    name=Stage.ROSTER,
+    version="1",
+    inputs=(),
+    output=ROSTER_ARTIFACT,
+    contract=Roster,
+    compute=_roster_stage,
+    summary=lambda roster: f"{len(roster.members)} people could be speaking",
+    options=_roster_stage,
+    unavailable=(RosterUnavailable,),
+)

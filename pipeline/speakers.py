@@ -2,22 +2,21 @@
 
 Until speakers are named against the roster, every label stays unknown and is shown as
 "Speaker N", numbered in order of first appearance. The interface is the one the roster
-matcher will keep: lines (and a roster, ignored for now) in, speaker identities out.
+matcher will keep: lines and the hearing's roster (`roster.json`, ignored for now) in,
+speaker identities out.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from pipeline.artifacts import fingerprint, run_cached
+from pipeline.roster import ROSTER_ARTIFACT, Roster
 from pipeline.schemas import IdentityMethod, Lines, SpeakerIdentities, SpeakerIdentity
-from pipeline.stages import HearingContext, Stage, StageResult
+from pipeline.stages import Stage, StageCall, StageDeclaration
 
 STAGE_VERSION = "1-labels"
 EVIDENCE_LINES = 5
 
 
-def identify_speakers(lines: Lines, roster: list[Any] | None = None) -> SpeakerIdentities:
+def identify_speakers(lines: Lines, roster: Roster | None = None) -> SpeakerIdentities:
     """One unknown identity per label; `roster` is accepted for the naming stage to come."""
     del roster  # naming against the roster belongs to a later stage version
     evidence: dict[str, list[int]] = {}
@@ -37,27 +36,18 @@ def identify_speakers(lines: Lines, roster: list[Any] | None = None) -> SpeakerI
     )
 
 
-def run_identify(context: HearingContext, *, force: bool = False) -> StageResult:
-    """Write speakers.json from lines.json, skipped when lines have not changed."""
-    upstream = context.upstream_fingerprint("lines")
-    input_fingerprint = fingerprint(Stage.IDENTIFY.value, STAGE_VERSION, upstream)
+def _identify_stage(call: StageCall) -> SpeakerIdentities:
+    return identify_speakers(call.read("lines", Lines), call.read_optional(ROSTER_ARTIFACT, Roster))
 
-    def compute() -> SpeakerIdentities:
-        return identify_speakers(context.store.read(context.slug, "lines", Lines))
 
-    identities, skipped = run_cached(
-        context.store,
-        context.slug,
-        "speakers",
-        SpeakerIdentities,
-        stage_version=STAGE_VERSION,
-        input_fingerprint=input_fingerprint,
-        compute=compute,
-        force=force,
-    )
-    return StageResult(
-        stage=Stage.IDENTIFY,
-        skipped=skipped,
-        fingerprint=input_fingerprint,
-        summary=f"{len(identities.speakers)} speakers (unnamed)",
-    )
+IDENTIFY_STAGE = StageDeclaration(
+    name=Stage.IDENTIFY,
+    version=STAGE_VERSION,
+    # A roster sync makes identify (and what follows it) stale, never the transcription.
+    inputs=("lines", "roster?"),
+    output="speakers",
+    contract=SpeakerIdentities,
+    compute=_identify_stage,
+    summary=lambda identities: f"{len(identities.speakers)} speakers (unnamed)",
+    options=lambda _call: {"evidence_lines": EVIDENCE_LINES},
+)

@@ -9,10 +9,10 @@ import typer
 
 from pipeline.artifacts import ArtifactError
 from pipeline.chapters.prompts import PromptError
-from pipeline.chapters.step import ChapteringError, run_chapter
+from pipeline.chapters.step import CHAPTER_STAGE, ChapteringError
 from pipeline.cli.common import console, fail, load_settings_or_fail
 from pipeline.llm import LlmError
-from pipeline.stages import HearingContext
+from pipeline.stages import HearingContext, run_stage
 
 
 class ChaptererName(StrEnum):
@@ -33,7 +33,9 @@ def chapter(
     settings = load_settings_or_fail()
     try:
         context = HearingContext.for_slug(slug, settings)
-        result = run_chapter(context, chapterer=chapterer.value, force=force)
+        result = run_stage(
+            CHAPTER_STAGE, context, params={"chapterer": chapterer.value}, force=force
+        )
     except (ValueError, ArtifactError, ChapteringError, PromptError, LlmError) as error:
         fail(str(error))
     state = "fresh, skipped" if result.skipped else "written"

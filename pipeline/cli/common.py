@@ -15,6 +15,7 @@ from models.db import (
     ensure_migrated,
     make_engine,
     make_session_factory,
+    upgrade,
 )
 from pipeline.config import Settings, SettingsError, get_settings
 
@@ -41,10 +42,16 @@ def engine_or_fail(settings: Settings) -> Engine:
         fail(f"invalid database URL in HEARINGS_DATABASE_URL: {error}")
 
 
-def open_database(settings: Settings) -> sessionmaker[Session]:
-    """A session factory on a reachable, fully migrated database, or a one-line error."""
+def open_database(settings: Settings, *, create_local: bool = False) -> sessionmaker[Session]:
+    """A session factory on a reachable, fully migrated database, or a one-line error.
+
+    With `create_local`, the default SQLite file in the data folder is created or migrated
+    first (as `hearings demo` does): nothing to set up before a first `hearings transcribe`.
+    """
     engine = engine_or_fail(settings)
     try:
+        if create_local and settings.database_url is None:
+            upgrade(engine)
         ensure_migrated(engine)
     except (DatabaseUnavailable, DatabaseNotMigrated) as error:
         fail(str(error))

@@ -24,6 +24,7 @@ from pipeline.sources.discovery import (
     fetch_events,
     prepare_hearings,
 )
+from pipeline.store.processing import hearing_for_source
 from pipeline.store.roster import ChangeCounter, upsert_body
 
 DISCOVERY_MARK = "legistar.events.last_modified_utc"
@@ -101,7 +102,7 @@ def _write(session: Session, prepared: list[PreparedHearing]) -> DiscoveryReport
     for hearing in sorted(
         prepared, key=lambda item: (not item.video_url, item.plan.legistar_event_id)
     ):
-        row = rows.get(hearing.plan.legistar_event_id)
+        row = rows.get(hearing.plan.legistar_event_id) or _adopt_manual(session, hearing)
         if row is None:
             row = _insert(session, hearing, taken_slugs)
             report.new.append(row.slug)
@@ -127,6 +128,16 @@ def _values(session: Session, hearing: PreparedHearing, counter: ChangeCounter) 
         "captions_url": hearing.captions_url,
         "details": hearing.details,
     }
+
+
+def _adopt_manual(session: Session, hearing: PreparedHearing) -> Hearing | None:
+    """A hearing ingested by hand from this event's video becomes the event's hearing: it
+    keeps its slug, so its folder (media, transcript) is reused."""
+    row = hearing_for_source(session, hearing.video_url) if hearing.video_url else None
+    if row is None or row.legistar_event_id is not None:
+        return None
+    row.legistar_event_id = hearing.plan.legistar_event_id
+    return row
 
 
 def _insert(session: Session, hearing: PreparedHearing, taken_slugs: set[str]) -> Hearing:

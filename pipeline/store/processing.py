@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
@@ -11,11 +10,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models import Hearing, HearingStatus, StageRun, StageStatus
-from pipeline.artifacts import slugify
-from pipeline.stages import Stage, StageResult
+from pipeline.artifacts import validate_slug
+from pipeline.schemas import TokenUsage
+from pipeline.sources.slugs import slug_for_source, source_name, viebit_recording
 
 MAX_ERROR_CHARS = 4000
-SOURCE_NAME_LENGTH = 60
 INTERRUPTED = "interrupted: the process running this stage ended before it finished"
 
 
@@ -25,6 +24,10 @@ class HearingNotFound(LookupError):
 
 class SourceNotFound(FileNotFoundError):
     """A local media file given to ingest does not exist."""
+
+
+class SlugTaken(ValueError):
+    """A slug asked for a new hearing already names another one."""
 
 
 def is_url(source: str) -> bool:
@@ -49,28 +52,43 @@ def sibling_captions(source: str) -> str | None:
     return str(captions) if captions.is_file() else None
 
 
-def slug_for_source(source: str) -> str:
-    """The same URL or file always gives the same slug: a readable name plus a short hash."""
-    normalized = normalize_source(source)
-    if is_url(normalized):
-        parsed = urlparse(normalized)
-        name = Path(parsed.path).stem or parsed.netloc
-    else:
-        name = Path(normalized).stem
-    digest = hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:8]
-    return f"{slugify(name, SOURCE_NAME_LENGTH)}-{digest}"
+def hearing_for_source(session: Session, source: str) -> Hearing | None:
+    """The hearing already made for this (normalized) source, whichever path made it: the
+    same URL or file, or the same Viebit recording behind its page or its direct MP4."""
+    found = session.scalar(select(Hearing).where(Hearing.video_url == source).limit(1))
+    recording = viebit_recording(source)
+    if found is not None or recording is None:
+        return found
+    name = recording.group(0)
+    candidates = session.scalars(select(Hearing).where(Hearing.video_url.contains(name)))
+    return next((row for row in candidates if _same_recording(row, name)), None)
 
 
-def ensure_manual_hearing(session: Session, source: str, title: str | None = None) -> Hearing:
-    """The hearing for a URL or file, created on first use (ingesting twice reuses it)."""
+def _same_recording(hearing: Hearing, name: str) -> bool:
+    page = hearing.details.get("legistar", {}).get("video_page") or ""
+    return any(
+        (found := viebit_recording(url)) is not None and found.group(0) == name
+        for url in (hearing.video_url or "", page)
+    )
+
+
+def ensure_manual_hearing(
+    session: Session, source: str, title: str | None = None, slug: str | None = None
+) -> Hearing:
+    """The hearing for a URL or file, created on first use (ingesting twice reuses it).
+
+    `slug` names the folder of a new hearing; a source that has a hearing keeps its slug.
+    """
     normalized = normalize_source(source)
-    slug = slug_for_source(normalized)
-    hearing = session.scalar(select(Hearing).where(Hearing.slug == slug))
+    hearing = hearing_for_source(session, normalized)
     if hearing is None:
-        default_title = Path(urlparse(normalized).path).stem.replace("-", " ").replace("_", " ")
+        slug = validate_slug(slug or slug_for_source(normalized))
+        if session.scalar(select(Hearing.id).where(Hearing.slug == slug)) is not None:
+            raise SlugTaken(f"the slug {slug!r} is taken by another hearing: choose another")
+        name = source_name(normalized).replace("-", " ").replace("_", " ")
         hearing = Hearing(
             slug=slug,
-            title=title or default_title or slug,
+            title=title or name or slug,
             video_url=normalized,
             captions_url=sibling_captions(normalized),
             status=HearingStatus.DISCOVERED,
@@ -106,13 +124,13 @@ def set_status(
     hearing.error = error[:MAX_ERROR_CHARS] if error else None
 
 
-def start_stage_run(session: Session, slug: str, stage: Stage, flow_run_id: str | None) -> int:
+def start_stage_run(session: Session, slug: str, stage: str, flow_run_id: str | None) -> int:
     """A running StageRun; the hearing's status reason says which stage it is in."""
     hearing = hearing_by_slug(session, slug)
-    hearing.status_reason = f"in stage {stage.value}"
+    hearing.status_reason = f"in stage {stage}"
     run = StageRun(
         hearing_id=hearing.id,
-        stage=stage.value,
+        stage=stage,
         status=StageStatus.RUNNING,
         flow_run_id=flow_run_id,
     )
@@ -128,15 +146,22 @@ def _close(run: StageRun, status: StageStatus) -> None:
 
 
 def finish_stage_run(
-    session: Session, run_id: int, result: StageResult, *, note: str | None = None
+    session: Session,
+    run_id: int,
+    *,
+    skipped: bool,
+    fingerprint: str = "",
+    usage: TokenUsage | None = None,
+    note: str | None = None,
 ) -> None:
     """Record a finished stage; `note` says why a skipped stage did not run (a fallback)."""
     run = session.get_one(StageRun, run_id)
-    _close(run, StageStatus.SKIPPED if result.skipped or note else StageStatus.SUCCEEDED)
-    run.fingerprint = result.fingerprint or None
-    run.tokens_in = result.usage.tokens_in
-    run.tokens_out = result.usage.tokens_out
-    run.cost_usd = result.usage.cost_usd
+    usage = usage or TokenUsage()
+    _close(run, StageStatus.SKIPPED if skipped or note else StageStatus.SUCCEEDED)
+    run.fingerprint = fingerprint or None
+    run.tokens_in = usage.tokens_in
+    run.tokens_out = usage.tokens_out
+    run.cost_usd = usage.cost_usd
     run.error = note
 
 
@@ -165,13 +190,13 @@ def latest_stage_runs(session: Session, hearing_id: int) -> dict[str, StageRun]:
     return {run.stage: run for run in runs}
 
 
-def last_success_fingerprint(session: Session, hearing_id: int, stage: Stage) -> str | None:
+def last_success_fingerprint(session: Session, hearing_id: int, stage: str) -> str | None:
     """The fingerprint of the newest run of `stage` that did its work and succeeded."""
     return session.scalar(
         select(StageRun.fingerprint)
         .where(
             StageRun.hearing_id == hearing_id,
-            StageRun.stage == stage.value,
+            StageRun.stage == stage,
             StageRun.status == StageStatus.SUCCEEDED,
         )
         .order_by(StageRun.id.desc())
