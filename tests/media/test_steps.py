@@ -16,6 +16,7 @@ from pipeline.captions import CaptionsUnavailableError
 from pipeline.cli import app
 from pipeline.cli.common import error_console
 from pipeline.config import get_settings
+from pipeline.diarization import load_pipeline
 from pipeline.glossary import load_glossary, with_roster_names
 from pipeline.roster import ROSTER_ARTIFACT, Priority, Roster, RosterMember
 from pipeline.schemas import Lines, SourceInfo
@@ -80,6 +81,8 @@ def test_a_changed_decoding_guard_reruns_transcribe_and_what_follows(
 
     assert run_all(context, str(speech_wav)) == [True, True, False, True, False]
     assert run_all(context, str(speech_wav)) == [True] * 5
+    # Both GPU stages gave their models back when they ended.
+    assert load_model.cache_info().currsize == load_pipeline.cache_info().currsize == 0
 
 
 def test_the_whisper_model_is_released_after_the_stage(
