@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from models import Hearing, StageRun
+from flows.process_hearing import process_hearing
+from models import Hearing, HearingClaim, StageRun
 from models.db import transaction
 from pipeline.cli import app
 from pipeline.store.processing import ensure_manual_hearing
@@ -95,3 +96,16 @@ def test_a_slug_asked_for_a_new_hearing_must_be_free(factory, tmp_path: Path) ->
         assert ensure_manual_hearing(session, str(first), slug="other").slug == "mine"
         with pytest.raises(ValueError, match="taken"):
             ensure_manual_hearing(session, str(second), slug="mine")
+
+
+@pytest.mark.usefixtures("prefect_api_url")
+def test_chapter_command_records_its_run_for_a_stored_hearing(factory, sample_slug) -> None:
+    process_hearing(sample_slug)
+
+    result = CliRunner().invoke(app, ["chapter", sample_slug, "--chapterer", "offline", "--force"])
+
+    assert result.exit_code == 0, result.output
+    with factory() as session:
+        last = session.scalars(select(StageRun).order_by(StageRun.id.desc())).first()
+        assert (last.stage, last.status, last.flow_run_id) == ("chapter", "succeeded", None)
+        assert session.scalar(select(HearingClaim)) is None  # its claim was released
