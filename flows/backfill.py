@@ -16,6 +16,8 @@ from models.db import transaction
 from pipeline.chapters.step import ChaptererChoice
 from pipeline.config import Settings, get_settings
 from pipeline.sources.events import NEW_YORK
+from pipeline.sources.legistar import require_token
+from pipeline.sources.manual import manual_hearing
 from pipeline.sources.viebit import VIEBIT_MEDIA_BASE
 from pipeline.stages import Stage
 from pipeline.store.processing import ensure_manual_hearing, hearing_by_event
@@ -23,7 +25,7 @@ from pipeline.store.processing import ensure_manual_hearing, hearing_by_event
 
 def _slugs_for_sources(settings: Settings, sources: list[str]) -> list[str]:
     with transaction(session_factory(settings)) as session:
-        return [ensure_manual_hearing(session, source).slug for source in sources]
+        return [ensure_manual_hearing(session, manual_hearing(source)).slug for source in sources]
 
 
 def _slugs_for_events(settings: Settings, event_ids: list[int]) -> list[str]:
@@ -66,6 +68,8 @@ def backfill(
     With `process_deployment` each hearing runs as a flow run of that deployment.
     """
     settings = get_settings()  # the flow is where settings enter; tasks are given them
+    if since is not None:
+        require_token(settings.legistar)  # before anything: the same line as `discover`
     waiting: list[str] = []
     skipped: dict[str, str] = {}
     slugs = [

@@ -8,7 +8,6 @@ task, or in this process with Rich bars — is the caller's choice (`Line.execut
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from logging import Logger, LoggerAdapter
@@ -16,8 +15,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from flows.roster import roster_for
 from models import HearingStatus
 from models.db import transaction
+from pipeline.errors import HearingsError
 from pipeline.progress import StageProgress
 from pipeline.roster import RosterMember
 from pipeline.stages import HearingContext, Outcome, Stage, StageDeclaration, run_stage
@@ -29,13 +30,13 @@ from pipeline.store.processing import (
     set_status,
     start_stage_run,
 )
-from pipeline.store.roster import RosterError, roster_for
+from pipeline.store.roster import RosterError
 
 Log = Logger | LoggerAdapter[Logger]
 Execute = Callable[[StageDeclaration[Any], Mapping[str, Any], bool], Outcome]
 
 
-class NothingToProcess(ValueError):
+class NothingToProcess(HearingsError, ValueError):
     """The hearing has no video (yet): nothing is changed."""
 
 
@@ -153,10 +154,7 @@ def record_stage(
             fail_stage_run(session, run_id, describe_failure(error))
         raise
     with transaction(factory) as session:
-        finish_stage_run(
-            session, run_id, skipped=outcome.skipped, fingerprint=outcome.fingerprint,
-            usage=outcome.usage, note=outcome.unavailable,
-        )  # fmt: skip
+        finish_stage_run(session, run_id, outcome, note=outcome.unavailable)
     if outcome.unavailable:
         log.info("%s: unavailable: %s", stage, outcome.unavailable)
     else:
@@ -169,8 +167,8 @@ def record_not_needed(
     factory: sessionmaker[Session], slug: str, stage: Stage, reason: str, flow_run_id: str | None
 ) -> Outcome:
     """A StageRun saying why a stage did not run, so the status table shows it."""
-    started = time.monotonic()
+    outcome = Outcome(stage, True, summary=reason)
     with transaction(factory) as session:
         run_id = start_stage_run(session, slug, stage.value, flow_run_id)
-        finish_stage_run(session, run_id, skipped=True, note=reason)
-    return Outcome(stage, True, seconds=time.monotonic() - started, summary=reason)
+        finish_stage_run(session, run_id, outcome, note=reason)
+    return outcome

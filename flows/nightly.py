@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import httpx
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.batch import BatchSummary, process_many, unfinished_slugs
+from flows.discovery import discover_on_legistar
 from flows.runtime import run_log, session_factory
 from models import SyncState
 from pipeline.chapters.step import ChaptererChoice
 from pipeline.config import Settings, get_settings
-from pipeline.sources.legistar import LegistarClient, TransientLegistarError
-from pipeline.sources.viebit import VIEBIT_MEDIA_BASE, resolve_viebit
-from pipeline.store.hearings import DISCOVERY_MARK, DiscoveryReport, discover
+from pipeline.sources.legistar import require_token
+from pipeline.sources.viebit import VIEBIT_MEDIA_BASE
+from pipeline.store.hearings import DISCOVERY_MARK, DiscoveryReport
 
 MAX_THREADS = 8
 
@@ -29,15 +29,7 @@ def _first_since(settings: Settings, overlap_days: int) -> date | None:
     return datetime.now(UTC).date() - timedelta(days=overlap_days)
 
 
-@task(
-    name="discover",
-    cache_policy=NO_CACHE,
-    retries=2,
-    retry_delay_seconds=60,
-    retry_condition_fn=lambda _task, _run, state: isinstance(
-        state.result(raise_on_failure=False), TransientLegistarError | httpx.TransportError
-    ),
-)
+@task(name="discover", cache_policy=NO_CACHE)  # the Legistar client retries, not Prefect
 def discover_task(
     settings: Settings,
     since: date | None,
@@ -45,16 +37,14 @@ def discover_task(
     viebit_media_base: str,
     overlap_days: int = 1,
 ) -> DiscoveryReport:
-    with httpx.Client(timeout=settings.legistar.timeout_seconds) as http:
-        client = LegistarClient(settings.legistar, http)
-        report = discover(
-            session_factory(settings),
-            client,
-            since,
-            until,
-            lambda page: resolve_viebit(page, http, viebit_media_base),
-            overlap=timedelta(days=overlap_days),
-        )
+    report = discover_on_legistar(
+        settings,
+        session_factory(settings),
+        since,
+        until,
+        viebit_media_base=viebit_media_base,
+        overlap=timedelta(days=overlap_days),
+    )
     run_log().info(
         "discovery: %d events checked, %d new, %d ready",
         report.events_checked,
@@ -81,6 +71,7 @@ def nightly(
     GPU pool's workers); without it, as a subflow in this process.
     """
     settings = get_settings()  # the flow is where settings enter; tasks are given them
+    require_token(settings.legistar)  # before anything: the same line as `discover`
     report = discover_task(
         settings, since or _first_since(settings, overlap_days), None, viebit_media_base,
         overlap_days,

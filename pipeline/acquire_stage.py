@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.acquire import acquire, check_source, fetch_captions, http_client
+from pipeline.acquire import acquire, check_source, fetch_captions
 from pipeline.artifacts import write_atomic
 from pipeline.captions import CAPTIONS_FILE
+from pipeline.config import NetworkSettings
+from pipeline.http import http_client
 from pipeline.schemas import SourceInfo
 from pipeline.stages import Stage, StageCall, StageDeclaration
 
@@ -25,7 +27,7 @@ def local_file_stamp(source: str) -> list[int] | None:
     return [status.st_size, status.st_mtime_ns]
 
 
-def bring_captions(folder: Path, captions: str | None) -> bool:
+def bring_captions(folder: Path, captions: str | None, network: NetworkSettings) -> bool:
     """Store `captions` (URL or path) as the hearing's captions file unless it has one.
 
     The hearing record may know captions the source does not offer itself: a Viebit
@@ -36,7 +38,7 @@ def bring_captions(folder: Path, captions: str | None) -> bool:
         return target.is_file()
     if "://" in captions:
         check_source(captions)  # http(s) only
-        with http_client() as client:
+        with http_client(network) as client:
             return fetch_captions(client, captions, target)
     path = Path(captions)
     if not path.is_file():
@@ -46,8 +48,10 @@ def bring_captions(folder: Path, captions: str | None) -> bool:
 
 
 def _acquire_stage(call: StageCall) -> SourceInfo:
-    info = acquire(call.params["source"], call.folder, progress=call.progress.transferred)
-    bring_captions(call.folder, call.params.get("captions"))
+    network = call.settings.network
+    source = call.params["source"]
+    info = acquire(source, call.folder, progress=call.progress.transferred, network=network)
+    bring_captions(call.folder, call.params.get("captions"), network)
     return info
 
 

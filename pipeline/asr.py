@@ -12,13 +12,14 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-import ctranslate2
 import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 from faster_whisper.transcribe import Segment as WhisperSegment
 
 from pipeline.audio import SAMPLE_RATE, load_stage_audio
 from pipeline.config import AsrSettings
+from pipeline.devices import resolve_device
+from pipeline.errors import HearingsError
 from pipeline.glossary import load_glossary, with_roster_names
 from pipeline.progress import FractionCallback, MonotonicFraction
 from pipeline.roster import ROSTER_ARTIFACT, Roster
@@ -43,14 +44,8 @@ DECODING_GUARDS = {
 NON_WORD = re.compile(r"[^\w$%]+")
 
 
-class AsrModelUnavailable(RuntimeError):
+class AsrModelUnavailable(HearingsError, RuntimeError):
     """The speech model cannot be loaded (not downloaded and offline, bad path...)."""
-
-
-def resolve_device(device: str) -> str:
-    if device != "auto":
-        return device
-    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
 
 
 @lru_cache(maxsize=2)

@@ -21,6 +21,7 @@ from webvtt.errors import MalformedFileError
 
 from pipeline.artifacts import ArtifactError, file_sha256
 from pipeline.attribution import lines_summary
+from pipeline.errors import HearingsError
 from pipeline.glossary import load_glossary, with_roster_names
 from pipeline.roster import ROSTER_ARTIFACT, Roster
 from pipeline.schemas import Line, Lines, Word
@@ -39,7 +40,7 @@ HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr"})
 EDGE_PUNCTUATION = "\"'()[],.;:?!"
 
 
-class CaptionsError(ValueError):
+class CaptionsError(HearingsError, ValueError):
     """The captions file cannot be read as WebVTT or SRT."""
 
 

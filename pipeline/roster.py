@@ -7,11 +7,12 @@ once, at their most likely place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
 
 from pydantic import BaseModel
 
+from pipeline.errors import HearingsError
+from pipeline.records import Seat
 from pipeline.stages import Stage, StageCall, StageDeclaration
 
 COUNCIL_BODY = "City Council"
@@ -51,19 +52,6 @@ class Roster(BaseModel):
         committee = [m.name for m in self.members if m.priority <= Priority.COMMITTEE_MEMBER]
         others = [m.name for m in self.members if m.priority > Priority.COMMITTEE_MEMBER]
         return committee + others[: max(0, MAX_NAMES_FOR_ASR - len(committee))]
-
-
-@dataclass(frozen=True)
-class Seat:
-    """One membership active on the hearing's date (a Legistar office record)."""
-
-    person_id: int
-    name: str
-    body: str
-    title: str
-    member_type: str | None = None
-    district: int | None = None
-    borough: str | None = None
 
 
 def officer_title(seat: Seat) -> str | None:
@@ -129,7 +117,7 @@ def _best_place_per_person(candidates: list[RosterMember]) -> list[RosterMember]
     return list(best.values())
 
 
-class RosterUnavailable(LookupError):
+class RosterUnavailable(HearingsError, LookupError):
     """Nobody is known to sit on the hearing's committee that day (or no date or body)."""
 
 

@@ -26,7 +26,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from pipeline.artifacts import ArtifactError, ArtifactStore, fingerprint
+from pipeline.artifacts import ArtifactError, ArtifactStore, fingerprint, validate_slug
 from pipeline.config import Settings
 from pipeline.progress import NO_PROGRESS, StageProgress
 from pipeline.schemas import TokenUsage
@@ -68,6 +68,9 @@ class HearingContext:
     store: ArtifactStore
     slug: str
     settings: Settings
+
+    def __post_init__(self) -> None:
+        validate_slug(self.slug)  # a bad slug is one clear line before any stage looks
 
     @classmethod
     def for_slug(cls, slug: str, settings: Settings) -> HearingContext:

@@ -15,6 +15,7 @@ from pipeline.chapters.options import ChapteringOptions
 from pipeline.chapters.render import SpeakerDirectory
 from pipeline.chapters.tokens import token_counter
 from pipeline.config import LlmSettings
+from pipeline.errors import HearingsError
 from pipeline.llm import LlmClient
 from pipeline.schemas import Chapters, Lines, SpeakerIdentities
 from pipeline.stages import Stage, StageCall, StageDeclaration
@@ -25,7 +26,7 @@ LLM_CACHE_FOLDER = "llm-cache"
 ChaptererChoice = Literal["auto", "llm", "offline"]
 
 
-class ChapteringError(RuntimeError):
+class ChapteringError(HearingsError, RuntimeError):
     """The chapter stage cannot run as asked."""
 
 

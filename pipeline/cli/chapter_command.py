@@ -7,7 +7,6 @@ chaptered all the same.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from logging import getLogger
 from typing import Annotated, Any
 
@@ -23,15 +22,12 @@ from models.db import (
     make_engine,
     make_session_factory,
 )
-from pipeline.artifacts import ArtifactError
-from pipeline.chapters.prompts import PromptError
-from pipeline.chapters.step import CHAPTER_STAGE, ChapteringError
-from pipeline.cli.common import console, fail, load_settings_or_fail
+from pipeline.chapters.step import CHAPTER_STAGE, ChaptererChoice
+from pipeline.cli.common import console, load_settings_or_fail
 from pipeline.config import Settings
-from pipeline.llm import LlmError
 from pipeline.progress import NO_PROGRESS
 from pipeline.stages import HearingContext, Outcome, run_stage
-from pipeline.store.hearing_lock import HearingBusy, HearingLock
+from pipeline.store.hearing_lock import HearingLock
 
 
 def _database_knowing(settings: Settings, slug: str) -> sessionmaker[Session] | None:
@@ -64,29 +60,18 @@ def _run_chapter(context: HearingContext, params: dict[str, Any], force: bool) -
         lock.release()
 
 
-class ChaptererName(StrEnum):
-    AUTO = "auto"
-    LLM = "llm"
-    OFFLINE = "offline"
-
-
 def chapter(
     slug: str = typer.Argument(..., help="the hearing's folder name under the data dir"),
     chapterer: Annotated[
-        ChaptererName,
+        ChaptererChoice,
         typer.Option("--chapterer", help="auto means the LLM when one is configured"),
-    ] = ChaptererName.AUTO,
+    ] = "auto",
     force: bool = typer.Option(False, "--force", help="recompute even when chapters are fresh"),
 ) -> None:
     """Split a hearing's lines into typed chapters with titles, summaries and bullets."""
     settings = load_settings_or_fail()
-    try:
-        context = HearingContext.for_slug(slug, settings)
-        result = _run_chapter(context, {"chapterer": chapterer.value}, force)
-    except (
-        ValueError, ArtifactError, ChapteringError, PromptError, LlmError, HearingBusy
-    ) as error:  # fmt: skip
-        fail(str(error))
+    context = HearingContext.for_slug(slug, settings)
+    result = _run_chapter(context, {"chapterer": chapterer}, force)
     state = "fresh, skipped" if result.skipped else "written"
     console.print(f"{slug}: {result.summary} — chapters.json {state}")
     usage = result.usage

@@ -151,13 +151,19 @@ def _summary(context: HearingContext, model_seconds: float) -> None:
 
 
 def _hearing_slug(settings: Settings, source: str, slug: str | None) -> str:
-    """The hearing of `source` (the same one `ingest` and discovery use), made on first use."""
+    """The hearing of `source` (the same one `ingest` and discovery use), made on first use;
+    `slug` names a new one, and may not be another source's."""
     from pipeline.acquire import check_source
+    from pipeline.sources.manual import SlugTaken, manual_hearing
     from pipeline.store.processing import ensure_manual_hearing
 
     check_source(source)
+    manual = manual_hearing(source, slug=slug)
     with transaction(open_database(settings, create_local=True)) as session:
-        return ensure_manual_hearing(session, source, slug=slug).slug
+        hearing = ensure_manual_hearing(session, manual)
+        if slug and hearing.slug == slug and hearing.video_url != manual.video_url:
+            raise SlugTaken(f"the slug {slug!r} is taken by another hearing: choose another")
+        return hearing.slug
 
 
 def transcribe(
@@ -176,37 +182,17 @@ def transcribe(
 ) -> None:
     """Download, decode, transcribe, diarize and attribute one hearing into lines.json."""
     from flows.process_hearing import claim, run_line
-    from pipeline.acquire import AcquireError
-    from pipeline.artifacts import ArtifactError
-    from pipeline.audio import AudioError
-    from pipeline.captions import CaptionsError
-    from pipeline.store.hearing_lock import HearingBusy
-    from pipeline.store.processing import HearingNotFound, SourceNotFound
 
     settings = load_settings_or_fail()
     if until not in TRANSCRIBE_STAGES:
         fail(f"--until {until.value}: transcribe stops at attribute at the latest; "
              "`hearings ingest` runs the later stages")  # fmt: skip
+    context = HearingContext.for_slug(_hearing_slug(settings, source, slug), settings)
+    console.print(f"[bold]{context.slug}[/] from {source}")
+    lock = claim(settings, context.slug, wait_seconds=0)
     try:
-        context = HearingContext.for_slug(_hearing_slug(settings, source, slug), settings)
-        console.print(f"[bold]{context.slug}[/] from {source}")
-        lock = claim(settings, context.slug, wait_seconds=0)
-        try:
-            factory = open_database(settings)
-            line = _terminal_line(factory, context, until)
-            outcomes = run_line(line, context, lock, "auto", models=not captions)
-        finally:
-            lock.release()
-        _summary(context, _model_seconds(outcomes))
-    except (
-        ValueError,
-        LookupError,
-        AcquireError,
-        AudioError,
-        CaptionsError,
-        ArtifactError,
-        HearingBusy,
-        HearingNotFound,
-        SourceNotFound,
-    ) as error:
-        fail(str(error))
+        line = _terminal_line(open_database(settings), context, until)
+        outcomes = run_line(line, context, lock, "auto", models=not captions)
+    finally:
+        lock.release()
+    _summary(context, _model_seconds(outcomes))

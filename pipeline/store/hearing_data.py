@@ -13,13 +13,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from models import Chapter, Hearing, ReviewState, Speaker, TranscriptLine
+from pipeline.errors import HearingsError
 from pipeline.schemas import Chapter as ChapterOutput
 from pipeline.schemas import Chapters, IdentityMethod, Lines, SpeakerIdentities, SpeakerIdentity
 
 PERSON_REVIEW_STATES = {ReviewState.APPROVED, ReviewState.PUBLISHED}
 
 
-class StoreError(ValueError):
+class StoreError(HearingsError, ValueError):
     """The artifacts to store do not fit together."""
 
 

@@ -3,100 +3,80 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
-from urllib.parse import urlparse
+from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models import Hearing, HearingStatus, StageRun, StageStatus
-from pipeline.artifacts import validate_slug
+from pipeline.errors import HearingsError
+from pipeline.records import ManualHearing
 from pipeline.schemas import TokenUsage
-from pipeline.sources.slugs import slug_for_source, source_name, viebit_recording
 
 MAX_ERROR_CHARS = 4000
 INTERRUPTED = "interrupted: the process running this stage ended before it finished"
 
 
-class HearingNotFound(LookupError):
+class HearingNotFound(HearingsError, LookupError):
     """No hearing has the given slug or Legistar event id."""
 
 
-class SourceNotFound(FileNotFoundError):
-    """A local media file given to ingest does not exist."""
+class StageResultRow(Protocol):
+    """What a StageRun records of a finished stage (the stages' result type has these)."""
+
+    @property
+    def skipped(self) -> bool: ...
+
+    @property
+    def fingerprint(self) -> str: ...
+
+    @property
+    def usage(self) -> TokenUsage: ...
 
 
-class SlugTaken(ValueError):
-    """A slug asked for a new hearing already names another one."""
-
-
-def is_url(source: str) -> bool:
-    return urlparse(source).scheme in {"http", "https"}
-
-
-def normalize_source(source: str) -> str:
-    """A URL as given, or a local file as an absolute path (which must exist)."""
-    if is_url(source):
-        return source
-    path = Path(source).expanduser()
-    if not path.is_file():
-        raise SourceNotFound(f"{source}: no such media file")
-    return str(path.resolve())
-
-
-def sibling_captions(source: str) -> str | None:
-    """`talk.vtt` beside a local `talk.mp4`: the captions that came with the file."""
-    if is_url(source):
-        return None
-    captions = Path(source).with_suffix(".vtt")
-    return str(captions) if captions.is_file() else None
-
-
-def hearing_for_source(session: Session, source: str) -> Hearing | None:
-    """The hearing already made for this (normalized) source, whichever path made it: the
-    same URL or file, or the same Viebit recording behind its page or its direct MP4."""
-    found = session.scalar(select(Hearing).where(Hearing.video_url == source).limit(1))
-    recording = viebit_recording(source)
-    if found is not None or recording is None:
-        return found
-    name = recording.group(0)
-    candidates = session.scalars(select(Hearing).where(Hearing.video_url.contains(name)))
-    return next((row for row in candidates if _same_recording(row, name)), None)
-
-
-def _same_recording(hearing: Hearing, name: str) -> bool:
-    page = hearing.details.get("legistar", {}).get("video_page") or ""
-    return any(
-        (found := viebit_recording(url)) is not None and found.group(0) == name
-        for url in (hearing.video_url or "", page)
-    )
-
-
-def ensure_manual_hearing(
-    session: Session, source: str, title: str | None = None, slug: str | None = None
-) -> Hearing:
+def ensure_manual_hearing(session: Session, manual: ManualHearing) -> Hearing:
     """The hearing for a URL or file, created on first use (ingesting twice reuses it).
 
-    `slug` names the folder of a new hearing; a source that has a hearing keeps its slug.
+    One source has one hearing on every path: the hearing of this video (the same URL or
+    file, or the MP4 or Viebit page of a discovered hearing), else the one with this
+    source's slug (the same Viebit recording behind its page or its MP4), else a new one.
     """
-    normalized = normalize_source(source)
-    hearing = hearing_for_source(session, normalized)
+    hearing = _hearing_with_video(session, manual.video_url) or session.scalar(
+        select(Hearing).where(Hearing.slug == manual.slug)
+    )
     if hearing is None:
-        slug = validate_slug(slug or slug_for_source(normalized))
-        if session.scalar(select(Hearing.id).where(Hearing.slug == slug)) is not None:
-            raise SlugTaken(f"the slug {slug!r} is taken by another hearing: choose another")
-        name = source_name(normalized).replace("-", " ").replace("_", " ")
         hearing = Hearing(
-            slug=slug,
-            title=title or name or slug,
-            video_url=normalized,
-            captions_url=sibling_captions(normalized),
+            slug=manual.slug,
+            title=manual.title,
+            video_url=manual.video_url,
+            captions_url=manual.captions_url,
             status=HearingStatus.DISCOVERED,
             details={"source": "manual"},
         )
         session.add(hearing)
         session.flush()
     return hearing
+
+
+def _hearing_with_video(session: Session, video: str) -> Hearing | None:
+    """The hearing whose video file is `video`, or a discovered one whose video page it is."""
+    found = session.scalar(select(Hearing).where(Hearing.video_url == video).limit(1))
+    if found is not None:
+        return found
+    discovered = session.scalars(select(Hearing).where(Hearing.legistar_event_id.is_not(None)))
+    return next(
+        (row for row in discovered if row.details.get("legistar", {}).get("video_page") == video),
+        None,
+    )
+
+
+def manual_hearing_with_video(session: Session, videos: list[str]) -> Hearing | None:
+    """A hearing made by hand (no Legistar event yet) from one of these URLs."""
+    return session.scalar(
+        select(Hearing)
+        .where(Hearing.legistar_event_id.is_(None), Hearing.video_url.in_(videos))
+        .limit(1)
+    )
 
 
 def hearing_by_slug(session: Session, slug: str) -> Hearing:
@@ -130,7 +110,7 @@ def start_stage_run(session: Session, slug: str, stage: str, flow_run_id: str | 
     hearing.status_reason = f"in stage {stage}"
     run = StageRun(
         hearing_id=hearing.id,
-        stage=stage,
+        stage=str(stage),
         status=StageStatus.RUNNING,
         flow_run_id=flow_run_id,
     )
@@ -146,22 +126,15 @@ def _close(run: StageRun, status: StageStatus) -> None:
 
 
 def finish_stage_run(
-    session: Session,
-    run_id: int,
-    *,
-    skipped: bool,
-    fingerprint: str = "",
-    usage: TokenUsage | None = None,
-    note: str | None = None,
+    session: Session, run_id: int, result: StageResultRow, *, note: str | None = None
 ) -> None:
     """Record a finished stage; `note` says why a skipped stage did not run (a fallback)."""
     run = session.get_one(StageRun, run_id)
-    usage = usage or TokenUsage()
-    _close(run, StageStatus.SKIPPED if skipped or note else StageStatus.SUCCEEDED)
-    run.fingerprint = fingerprint or None
-    run.tokens_in = usage.tokens_in
-    run.tokens_out = usage.tokens_out
-    run.cost_usd = usage.cost_usd
+    _close(run, StageStatus.SKIPPED if result.skipped or note else StageStatus.SUCCEEDED)
+    run.fingerprint = result.fingerprint or None
+    run.tokens_in = result.usage.tokens_in
+    run.tokens_out = result.usage.tokens_out
+    run.cost_usd = result.usage.cost_usd
     run.error = note
 
 
@@ -196,7 +169,7 @@ def last_success_fingerprint(session: Session, hearing_id: int, stage: str) -> s
         select(StageRun.fingerprint)
         .where(
             StageRun.hearing_id == hearing_id,
-            StageRun.stage == stage,
+            StageRun.stage == str(stage),
             StageRun.status == StageStatus.SUCCEEDED,
         )
         .order_by(StageRun.id.desc())

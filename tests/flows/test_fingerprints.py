@@ -42,9 +42,7 @@ def test_a_changed_sentence_rule_reruns_lines_and_what_follows(
 def test_a_roster_sync_makes_identify_and_later_stale(settings, factory, sample_slug) -> None:
     bundled = load_bundled_roster()
     with transaction(factory) as session:
-        upsert_roster(
-            session, bundled.bodies, bundled.persons, bundled.office_records, bundled.places
-        )
+        upsert_roster(session, bundled.records())
         hearing = session.scalar(select(Hearing).where(Hearing.slug == sample_slug))
         hearing.body_name = LANDMARKS
         hearing.scheduled_at = datetime(2024, 10, 1, 14, 0, tzinfo=UTC)

@@ -14,6 +14,7 @@ from flows.process_hearing import process_hearing
 from models import Hearing, HearingClaim, StageRun
 from models.db import transaction
 from pipeline.cli import app
+from pipeline.sources.manual import manual_hearing
 from pipeline.store.processing import ensure_manual_hearing
 from tests.support.media_server import MediaServer, Route, serve
 from tests.support.speech import make_mp4, tone
@@ -67,8 +68,8 @@ def test_transcribe_then_ingest_of_one_url_downloads_once(factory, meeting_page)
 
 def test_a_viebit_recording_has_one_readable_slug_behind_its_page_and_its_mp4(factory) -> None:
     with transaction(factory) as session:
-        from_page = ensure_manual_hearing(session, VIEBIT_PAGE)
-        from_mp4 = ensure_manual_hearing(session, VIEBIT_MP4)
+        from_page = ensure_manual_hearing(session, manual_hearing(VIEBIT_PAGE))
+        from_mp4 = ensure_manual_hearing(session, manual_hearing(VIEBIT_MP4))
 
     assert from_page.id == from_mp4.id
     assert from_page.slug == "2024-10-01-1005-am-nycc-pv-ch-com"
@@ -84,7 +85,7 @@ def test_ingesting_a_discovered_video_uses_the_discovered_hearing(factory) -> No
         ))  # fmt: skip
 
     with transaction(factory) as session:
-        assert ensure_manual_hearing(session, VIEBIT_PAGE).slug == slug
+        assert ensure_manual_hearing(session, manual_hearing(VIEBIT_PAGE)).slug == slug
 
 
 def test_a_slug_asked_for_a_new_hearing_must_be_free(factory, tmp_path: Path) -> None:
@@ -92,10 +93,14 @@ def test_a_slug_asked_for_a_new_hearing_must_be_free(factory, tmp_path: Path) ->
     first.write_bytes(b"a")
     second.write_bytes(b"b")
     with transaction(factory) as session:
-        assert ensure_manual_hearing(session, str(first), slug="mine").slug == "mine"
-        assert ensure_manual_hearing(session, str(first), slug="other").slug == "mine"
-        with pytest.raises(ValueError, match="taken"):
-            ensure_manual_hearing(session, str(second), slug="mine")
+        named = manual_hearing(str(first), slug="mine")
+        assert ensure_manual_hearing(session, named).slug == "mine"
+        again = manual_hearing(str(first), slug="other")
+        assert ensure_manual_hearing(session, again).slug == "mine"  # the source keeps its slug
+
+    taken = CliRunner().invoke(app, ["transcribe", str(second), "--slug", "mine"])
+
+    assert taken.exit_code == 1 and "taken by another hearing" in taken.output
 
 
 @pytest.mark.usefixtures("prefect_api_url")

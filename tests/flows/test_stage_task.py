@@ -55,9 +55,8 @@ def test_process_one_turns_any_failure_into_a_report(factory) -> None:
     assert report.message == "no hearing with slug 'no-such-hearing'"
 
 
-def test_the_stage_task_never_retries() -> None:
-    # The clients retry what is worth retrying (downloads, LLM calls), in one layer.
-    assert stage_task.retries == 0
+def test_no_stage_task_retries_what_its_client_already_retried() -> None:
+    assert stage_task.retries == 0  # one task for every stage
 
 
 @pytest.mark.usefixtures("prefect_api_url")
