@@ -88,10 +88,11 @@ class HearingStart:
     status_before: str
     members: list[RosterMember] | None = None
     no_roster: str | None = None
+    agenda: list[str] = field(default_factory=list)
     interrupted: int = 0
 
     def roster_params(self) -> dict[str, Any]:
-        return {"members": self.members, "missing_because": self.no_roster}
+        return {"members": self.members, "agenda": self.agenda, "missing_because": self.no_roster}
 
 
 def check_processable(factory: sessionmaker[Session], slug: str) -> None:
@@ -116,8 +117,16 @@ def start_hearing(factory: sessionmaker[Session], slug: str) -> HearingStart:
         except RosterError as error:
             members, no_roster = None, f"no roster ({error}); speakers stay unnamed"
         return HearingStart(
-            hearing.video_url or "", hearing.captions_url, before, members, no_roster, interrupted
-        )
+            hearing.video_url or "", hearing.captions_url, before, members, no_roster,
+            agenda_titles(hearing.details), interrupted,
+        )  # fmt: skip
+
+
+def agenda_titles(details: dict[str, Any]) -> list[str]:
+    """The titles of the hearing's agenda items (speaker naming reads them with the roster)."""
+    items = details.get("agenda") or []
+    return [str(item.get("matter_name") or item["title"]) for item in items
+            if item.get("matter_name") or item.get("title")]  # fmt: skip
 
 
 def finish_hearing(

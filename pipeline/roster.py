@@ -43,9 +43,11 @@ MAX_NAMES_FOR_ASR = 30
 
 
 class Roster(BaseModel):
-    """`roster.json`: who could be speaking at one hearing, most likely first."""
+    """`roster.json`: who could be speaking at one hearing, most likely first, and the
+    hearing's agenda item titles when known (speaker naming reads both)."""
 
     members: list[RosterMember]
+    agenda: list[str] = []
 
     def names_for_asr(self) -> list[str]:
         """Names to prime speech recognition with: the committee, then others up to a cap."""
@@ -126,7 +128,8 @@ def _roster_stage(call: StageCall) -> Roster:
     members = call.params.get("members")
     if members is None:
         raise RosterUnavailable(str(call.params.get("missing_because", "no roster is known")))
-    return Roster(members=[RosterMember.model_validate(member) for member in members])
+    members = [RosterMember.model_validate(member) for member in members]
+    return Roster(members=members, agenda=list(call.params.get("agenda") or []))
 
 
 ROSTER_STAGE = StageDeclaration(

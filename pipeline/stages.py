@@ -251,7 +251,7 @@ DECLARATIONS = {
     "diarize": "pipeline.diarization:DIARIZE_STAGE",
     "attribute": "pipeline.attribution:ATTRIBUTE_STAGE",
     "captions": "pipeline.captions:CAPTIONS_STAGE",
-    "identify": "pipeline.speakers:IDENTIFY_STAGE",
+    "identify": "pipeline.speakers.step:IDENTIFY_STAGE",
     "chapter": "pipeline.chapters.step:CHAPTER_STAGE",
 }
 

@@ -16,6 +16,7 @@ from pipeline.cli.common import HearingsGroup
 from pipeline.cli.demo_command import demo
 from pipeline.cli.discover_commands import discover_command
 from pipeline.cli.show_command import show
+from pipeline.cli.speakers_command import speakers
 from pipeline.cli.transcribe_command import transcribe
 
 app = typer.Typer(
@@ -34,5 +35,6 @@ app.command("discover")(discover_command)
 app.command("transcribe")(transcribe)
 flow_commands.register(app)
 app.command("show")(show)
+app.command("speakers")(speakers)
 app.command("review")(review_commands.review)
 app.add_typer(review_commands.editor_app, name="editor")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models import Chapter, Hearing, ReviewState, Speaker, TranscriptLine
+from models import Chapter, Hearing, Person, ReviewState, Speaker, TranscriptLine
 from pipeline.errors import HearingsError
 from pipeline.schemas import Chapter as ChapterOutput
 from pipeline.schemas import Chapters, IdentityMethod, Lines, SpeakerIdentities, SpeakerIdentity
@@ -111,11 +111,15 @@ def _merge_speakers(
         for speaker in session.scalars(select(Speaker).where(Speaker.hearing_id == hearing.id))
     }
     kept = {label for label, speaker in existing.items() if speaker_is_persons(speaker)}
+    wanted = {identity.person_id for identity in identities if identity.person_id is not None}
+    known = set(session.scalars(select(Person.id).where(Person.id.in_(wanted))))
     written = 0
     for identity in identities:
         if identity.label in kept:
             continue
         fields = _speaker_fields(identity)
+        if fields["person_id"] not in known:
+            fields["person_id"] = None  # a roster.json older than the database's people
         row = existing.pop(identity.label, None)
         if row is None:
             session.add(Speaker(hearing_id=hearing.id, label=identity.label, **fields))
@@ -153,6 +157,11 @@ def _chapter_row(
         title=chapter.title,
         summary=chapter.summary,
         bullets=list(chapter.bullets),
+        people=[
+            person.model_dump(mode="json")
+            for person in chapter.people
+            if _speaks_in(lines, person.label, start_line, stop_line)
+        ],
         start_line=start_line,
         stop_line=stop_line,
         start=lines.lines[start_line].start,
@@ -161,6 +170,12 @@ def _chapter_row(
         generator=chapter.provenance.generator,
         prompt_version=chapter.provenance.prompt_version,
     )
+
+
+def _speaks_in(lines: Lines, label: str, start_line: int, stop_line: int) -> bool:
+    """Whether `label` speaks in lines [start_line, stop_line) (a chapter cut around a
+    person's edited chapter keeps only its own people)."""
+    return any(line.speaker_label == label for line in lines.lines[start_line:stop_line])
 
 
 def _merge_chapters(
