@@ -118,6 +118,13 @@ class ReviewSettings(BaseModel):
     )
 
 
+class PublishSettings(BaseModel):
+    site_dir: Path | None = Field(None, description="the static site; default: <data_dir>/site")
+    base_url: str = Field(
+        "", description="where the site is served, e.g. https://hearings.example.org (feed, links)"
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,
@@ -138,6 +145,7 @@ class Settings(BaseSettings):
     legistar: LegistarSettings = Field(default_factory=LegistarSettings)
     network: NetworkSettings = Field(default_factory=NetworkSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
+    publish: PublishSettings = Field(default_factory=PublishSettings)
 
     @property
     def effective_database_url(self) -> str:
@@ -148,6 +156,10 @@ class Settings(BaseSettings):
     @property
     def hearings_dir(self) -> Path:
         return self.data_dir / "hearings"
+
+    @property
+    def site_dir(self) -> Path:
+        return self.publish.site_dir or self.data_dir / "site"
 
     @property
     def glossary_path(self) -> Path:
