@@ -15,9 +15,11 @@ from pydantic import Field
 
 from pipeline.artifacts import file_sha256
 from pipeline.errors import HearingsError
-from pipeline.schemas import Contract
+from pipeline.schemas import Contract, SourceInfo
+from pipeline.stages import Stage, StageCall, StageDeclaration
 
 SAMPLE_RATE = 16_000
+AUDIO_FILE = "audio.wav"
 # A decoded stream this much shorter than its container announces was cut off.
 TRUNCATION_TOLERANCE = 0.9
 
@@ -143,3 +145,26 @@ def load_audio(path: Path) -> np.ndarray:
             raise AudioError(f"{path.name} is not 16 kHz mono: re-run the audio stage")
         frames = reader.readframes(reader.getnframes())
     return np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
+
+
+def load_stage_audio(folder: Path) -> np.ndarray:
+    """The hearing's `audio.wav`, as the audio stage wrote it."""
+    return load_audio(folder / AUDIO_FILE)
+
+
+def _audio_stage(call: StageCall) -> AudioInfo:
+    source = call.read("source", SourceInfo)
+    return extract_audio(call.folder / source.media_file, call.folder / AUDIO_FILE)
+
+
+AUDIO_STAGE = StageDeclaration(
+    name=Stage.AUDIO,
+    version="1",
+    inputs=("source",),
+    output="audio",
+    contract=AudioInfo,
+    compute=_audio_stage,
+    summary=lambda info: f"{info.duration_seconds:.1f} s of audio",
+    options=lambda _call: {"sample_rate": SAMPLE_RATE, "truncated_below": TRUNCATION_TOLERANCE},
+    still_valid=lambda call, info: (call.folder / info.file).is_file(),
+)

@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pipeline.audio import SAMPLE_RATE
+from pipeline.audio import SAMPLE_RATE, load_stage_audio
 from pipeline.config import DiarizationSettings
 from pipeline.devices import resolve_device
 from pipeline.errors import HearingsError
 from pipeline.progress import FractionCallback, MonotonicFraction
 from pipeline.schemas import Diarization, SpeakerTurn
+from pipeline.stages import Stage, StageCall, StageDeclaration
 
 if TYPE_CHECKING:
     from pyannote.audio import Pipeline
@@ -120,3 +121,26 @@ def diarize(
         for turn, _, label in output.exclusive_speaker_diarization.itertracks(yield_label=True)
     ]
     return Diarization(turns=sorted(turns, key=lambda turn: (turn.start, turn.end)))
+
+
+def _diarize_stage(call: StageCall) -> Diarization:
+    audio = load_stage_audio(call.folder)
+    return diarize(audio, call.settings.diarization, progress=call.progress.fraction)
+
+
+DIARIZE_STAGE = StageDeclaration(
+    name=Stage.DIARIZE,
+    version="1",
+    inputs=("audio",),
+    output="diarization",
+    contract=Diarization,
+    compute=_diarize_stage,
+    summary=lambda found: f"{len(found.labels)} speakers, {len(found.turns)} turns",
+    # The token only opens the download; it never changes the result (and is a secret).
+    options=lambda call: call.settings.diarization.model_dump(
+        mode="json", include={"pipeline", "min_speakers", "max_speakers"}
+    ),
+    gpu=True,
+    unavailable=(DiarizationUnavailable,),
+    release=load_pipeline.cache_clear,
+)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pipeline.artifacts import fingerprint, run_cached
 from pipeline.chapters.llm_chapterer import TASKS, ChapterPrompts, chapter_with_llm
 from pipeline.chapters.offline import OFFLINE_VERSION, chapter_offline
 from pipeline.chapters.options import ChapteringOptions
@@ -18,8 +17,8 @@ from pipeline.chapters.tokens import token_counter
 from pipeline.config import LlmSettings
 from pipeline.errors import HearingsError
 from pipeline.llm import LlmClient
-from pipeline.schemas import Chapters, Lines, SpeakerIdentities, TokenUsage
-from pipeline.stages import HearingContext, Stage, StageResult
+from pipeline.schemas import Chapters, Lines, SpeakerIdentities
+from pipeline.stages import Stage, StageCall, StageDeclaration
 
 STAGE_VERSION = "1"
 ARTIFACT = "chapters"
@@ -42,80 +41,58 @@ def resolve_chapterer(choice: ChaptererChoice, settings: LlmSettings) -> Literal
     return "llm"
 
 
-def read_speakers(context: HearingContext) -> tuple[SpeakerDirectory, str | None]:
-    """Speaker names and the fingerprint of `speakers.json`; labels stand in when it is absent."""
-    if not context.store.path(context.slug, "speakers").exists():
-        return SpeakerDirectory.from_identities(None), None
-    identities = context.store.read(context.slug, "speakers", SpeakerIdentities)
-    header = context.store.header(context.slug, "speakers")
-    return SpeakerDirectory.from_identities(identities), header.fingerprint if header else None
+def _generator(call: StageCall, chapterer: str) -> dict[str, object]:
+    """What writes the chapters: the offline segmenter's version, or the prompt files
+    (name, version and content hash), the models per task and the endpoint."""
+    if chapterer == "offline":
+        return {"offline": OFFLINE_VERSION}
+    llm = call.settings.llm
+    return {
+        "prompts": ChapterPrompts.load().versions(),
+        "models": {task: llm.model_for(task) for task in TASKS},
+        "endpoint": llm.base_url,
+    }
 
 
-def stage_fingerprint(
-    context: HearingContext,
-    chapterer: str,
-    speakers_fingerprint: str | None,
-    prompts: ChapterPrompts | None,
-    options: ChapteringOptions,
-) -> str:
-    llm = context.settings.llm
-    generator: dict[str, object] = {"offline": OFFLINE_VERSION}
-    if prompts is not None:
-        generator = {
-            "prompts": prompts.versions(),
-            "models": {task: llm.model_for(task) for task in TASKS},
-            "endpoint": llm.base_url,
-        }
-    return fingerprint(
-        STAGE_VERSION,
-        context.upstream_fingerprint("lines"),
-        speakers_fingerprint,
-        chapterer,
-        generator,
-        options,
+def _options(call: StageCall) -> ChapteringOptions:
+    return call.params.get("options") or ChapteringOptions()
+
+
+def _chapter_options(call: StageCall) -> object:
+    chapterer = resolve_chapterer(call.params.get("chapterer", "auto"), call.settings.llm)
+    return {
+        "chapterer": chapterer,
+        "generator": _generator(call, chapterer),
+        "options": _options(call).model_dump(mode="json"),
+    }
+
+
+def _chapter_stage(call: StageCall) -> Chapters:
+    lines = call.read("lines", Lines).lines
+    speakers = SpeakerDirectory.from_identities(call.read_optional("speakers", SpeakerIdentities))
+    options = _options(call)
+    if resolve_chapterer(call.params.get("chapterer", "auto"), call.settings.llm) == "offline":
+        return chapter_offline(lines, speakers, options)
+    client = LlmClient(call.settings.llm, call.settings.data_dir / LLM_CACHE_FOLDER)
+    chapters, usage = chapter_with_llm(
+        lines, speakers, client, ChapterPrompts.load(), token_counter(), options
     )
+    call.spent.append(usage)
+    return chapters
 
 
-def run_chapter(
-    context: HearingContext,
-    *,
-    chapterer: ChaptererChoice = "auto",
-    force: bool = False,
-    options: ChapteringOptions | None = None,
-) -> StageResult:
-    """Chapter one hearing, skipping the work when `chapters.json` is already fresh."""
-    options = options or ChapteringOptions()
-    resolved = resolve_chapterer(chapterer, context.settings.llm)
-    lines = context.store.read(context.slug, "lines", Lines).lines
-    speakers, speakers_fingerprint = read_speakers(context)
-    prompts = ChapterPrompts.load() if resolved == "llm" else None
-    input_fingerprint = stage_fingerprint(context, resolved, speakers_fingerprint, prompts, options)
-    spent: list[TokenUsage] = []
+def _chapters_summary(chapters: Chapters) -> str:
+    generators = sorted({chapter.provenance.generator for chapter in chapters.chapters})
+    return f"{len(chapters.chapters)} chapters ({', '.join(generators) or 'none'})"
 
-    def compute() -> Chapters:
-        if prompts is None:
-            return chapter_offline(lines, speakers, options)
-        client = LlmClient(context.settings.llm, context.settings.data_dir / LLM_CACHE_FOLDER)
-        chapters, usage = chapter_with_llm(
-            lines, speakers, client, prompts, token_counter(), options
-        )
-        spent.append(usage)
-        return chapters
 
-    chapters, skipped = run_cached(
-        context.store,
-        context.slug,
-        ARTIFACT,
-        Chapters,
-        stage_version=STAGE_VERSION,
-        input_fingerprint=input_fingerprint,
-        compute=compute,
-        force=force,
-    )
-    return StageResult(
-        stage=Stage.CHAPTER,
-        skipped=skipped,
-        fingerprint=input_fingerprint,
-        summary=f"{len(chapters.chapters)} chapters ({resolved})",
-        usage=sum(spent, TokenUsage()),
-    )
+CHAPTER_STAGE = StageDeclaration(
+    name=Stage.CHAPTER,
+    version=STAGE_VERSION,
+    inputs=("lines", "speakers?"),
+    output=ARTIFACT,
+    contract=Chapters,
+    compute=_chapter_stage,
+    summary=_chapters_summary,
+    options=_chapter_options,
+)

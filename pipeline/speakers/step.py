@@ -1,4 +1,4 @@
-"""The identify step: `lines.json` (+ `roster.json`, an LLM when configured) → `speakers.json`.
+"""The identify stage: `lines.json` (+ `roster.json`, an LLM when configured) → `speakers.json`.
 
 The roster is optional: without one (a hearing whose committee is unknown) only people who
 introduce themselves or are called by full name get named. The fingerprint covers the
@@ -8,26 +8,15 @@ a change in any of them names the speakers again; a skipped run costs nothing.
 
 from __future__ import annotations
 
-from pipeline.artifacts import fingerprint, run_cached
 from pipeline.config import Settings
 from pipeline.roster import ROSTER_ARTIFACT, Roster
-from pipeline.schemas import IdentityMethod, Lines, SpeakerIdentities, TokenUsage
+from pipeline.schemas import IdentityMethod, Lines, SpeakerIdentities
 from pipeline.speakers.identify import IdentifyOptions, identify_speakers
 from pipeline.speakers.llm_pass import PROMPT_NAME, TASK, LlmNamer, llm_namer
-from pipeline.stages import HearingContext, Stage, StageResult
+from pipeline.stages import Stage, StageCall, StageDeclaration
 
 STAGE_VERSION = "2-rules+llm"
 ARTIFACT = "speakers"
-
-
-def read_roster(context: HearingContext) -> tuple[Roster | None, str | None]:
-    """`roster.json` and its fingerprint, or (None, None) when the flow wrote none."""
-    if not context.store.path(context.slug, ROSTER_ARTIFACT).exists():
-        return None, None
-    header = context.store.header(context.slug, ROSTER_ARTIFACT)
-    return context.store.read(context.slug, ROSTER_ARTIFACT, Roster), (
-        header.fingerprint if header else None
-    )
 
 
 def namer_fingerprint(settings: Settings, namer: LlmNamer | None) -> dict[str, object] | None:
@@ -50,41 +39,40 @@ def describe(identities: SpeakerIdentities) -> str:
     )
 
 
-def run_identify(
-    context: HearingContext, *, force: bool = False, options: IdentifyOptions | None = None
-) -> StageResult:
-    """Write speakers.json, skipped when lines, roster, options and LLM are unchanged."""
-    options = options or IdentifyOptions()
-    roster, roster_fingerprint = read_roster(context)
-    namer = llm_namer(context.settings, options.llm_labels_per_call)
-    input_fingerprint = fingerprint(
-        Stage.IDENTIFY.value,
-        STAGE_VERSION,
-        context.upstream_fingerprint("lines"),
-        roster_fingerprint,
-        options,
-        namer_fingerprint(context.settings, namer),
-    )
+def _options(call: StageCall) -> IdentifyOptions:
+    return call.params.get("options") or IdentifyOptions()
 
-    def compute() -> SpeakerIdentities:
-        lines = context.store.read(context.slug, "lines", Lines).lines
-        agenda = roster.agenda if roster else []
-        return identify_speakers(lines, roster, agenda, options, namer)
 
-    identities, skipped = run_cached(
-        context.store,
-        context.slug,
-        ARTIFACT,
-        SpeakerIdentities,
-        stage_version=STAGE_VERSION,
-        input_fingerprint=input_fingerprint,
-        compute=compute,
-        force=force,
-    )
-    return StageResult(
-        stage=Stage.IDENTIFY,
-        skipped=skipped,
-        fingerprint=input_fingerprint,
-        summary=describe(identities),
-        usage=namer.usage if namer and not skipped else TokenUsage(),
-    )
+def _namer(call: StageCall) -> LlmNamer | None:
+    return llm_namer(call.settings, _options(call).llm_labels_per_call)
+
+
+def _identify_options(call: StageCall) -> object:
+    return {
+        "options": _options(call).model_dump(mode="json"),
+        "namer": namer_fingerprint(call.settings, _namer(call)),
+    }
+
+
+def _identify_stage(call: StageCall) -> SpeakerIdentities:
+    lines = call.read("lines", Lines).lines
+    roster = call.read_optional(ROSTER_ARTIFACT, Roster)
+    agenda = roster.agenda if roster else []
+    namer = _namer(call)
+    identities = identify_speakers(lines, roster, agenda, _options(call), namer)
+    if namer is not None:
+        call.spent.append(namer.usage)
+    return identities
+
+
+IDENTIFY_STAGE = StageDeclaration(
+    name=Stage.IDENTIFY,
+    version=STAGE_VERSION,
+    # A roster sync makes identify (and what follows it) stale, never the transcription.
+    inputs=("lines", f"{ROSTER_ARTIFACT}?"),
+    output=ARTIFACT,
+    contract=SpeakerIdentities,
+    compute=_identify_stage,
+    summary=describe,
+    options=_identify_options,
+)

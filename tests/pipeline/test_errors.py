@@ -18,6 +18,7 @@ INTERNAL = {
     "pipeline.acquire._ServerError",
     "pipeline.schemas.TilingError",
     "pipeline.review.web.LoginRequired",
+    "flows.hearing_run.LineEnd",  # a run stopping at `--until`: process_hearing.run_line ends it
 }
 
 
