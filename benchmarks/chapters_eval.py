@@ -1,4 +1,4 @@
-"""Chapter boundaries against a reference: `python benchmarks/chapters_eval.py PATH`.
+"""Chapter boundaries against a reference: `python -m benchmarks.chapters_eval PATH`.
 
 PATH is a folder in the citymeetings.nyc dataset format: `transcript.json` (sentences with
 speaker, start_time, end_time, text), `speakers.json` (label → name, role, organization)
@@ -27,6 +27,7 @@ from typing import Any
 
 from openai.lib import type_to_response_format_param
 
+from benchmarks.citymeetings import load_sentences
 from pipeline.chapters.llm_chapterer import ChapterPrompts, chapter_with_llm
 from pipeline.chapters.offline import chapter_offline
 from pipeline.chapters.options import ChapteringOptions
@@ -51,18 +52,7 @@ def known(value: str | None) -> str | None:
 
 
 def load_hearing(folder: Path) -> tuple[list[Line], SpeakerIdentities, list[dict[str, Any]]]:
-    sentences = json.loads((folder / "transcript.json").read_text(encoding="utf-8"))
-    lines = [
-        Line(
-            index=index,
-            speaker_label=str(item["speaker"]),
-            start=item["start_time"],
-            end=max(item["end_time"], item["start_time"]),
-            text=item["text"],
-        )
-        for index, item in enumerate(sentences)
-    ]
-    people = json.loads((folder / "speakers.json").read_text(encoding="utf-8"))
+    lines, people = load_sentences(folder)
     speakers = SpeakerIdentities(
         speakers=[
             SpeakerIdentity(

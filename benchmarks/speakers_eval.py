@@ -1,4 +1,6 @@
-"""Speaker naming against a reference: `benchmarks/speakers_eval.py PATH [--date D --body B]`.
+"""Speaker naming against a reference.
+
+`python -m benchmarks.speakers_eval PATH [--date D --body B]`.
 
 PATH is a folder in the citymeetings.nyc dataset format: `transcript.json` (sentences with
 speaker, start_time, end_time, text) and `speakers.json` (label → name, role, organization;
@@ -31,6 +33,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from benchmarks.citymeetings import load_sentences
 from pipeline.config import get_settings
 from pipeline.roster import Roster, Seat, rank_roster
 from pipeline.schemas import Line, SpeakerIdentities
@@ -58,18 +61,7 @@ AGENCY_WORDS = (
 
 
 def load(folder: Path) -> tuple[list[Line], dict[str, dict[str, Any]]]:
-    sentences = json.loads((folder / "transcript.json").read_text(encoding="utf-8"))
-    lines = [
-        Line(
-            index=index,
-            speaker_label=str(item["speaker"]),
-            start=item["start_time"],
-            end=max(item["end_time"], item["start_time"]),
-            text=item["text"],
-        )
-        for index, item in enumerate(sentences)
-    ]
-    people = json.loads((folder / "speakers.json").read_text(encoding="utf-8"))
+    lines, people = load_sentences(folder)
     return lines, {str(person["label"]): person for person in people}
 
 

@@ -18,8 +18,9 @@ from models import Hearing
 from pipeline.artifacts import ArtifactError, ArtifactStore
 from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
 from pipeline.cli.show_command import clock
-from pipeline.schemas import IdentityMethod, Lines, SpeakerIdentities, SpeakerIdentity
+from pipeline.schemas import Lines, SpeakerIdentities, SpeakerIdentity
 from pipeline.speakers.step import ARTIFACT
+from pipeline.store.speaker_rows import identity_of
 
 EVIDENCE_WORDS = 10
 
@@ -32,16 +33,7 @@ def stored_identities(slug: str) -> list[SpeakerIdentity] | None:
         if hearing is None or not hearing.speakers:
             return None
         return [
-            SpeakerIdentity(
-                label=row.label,
-                person_id=row.person_id,
-                name=row.name,
-                display_name=row.display_name,
-                role=row.role,
-                organization=row.organization,
-                confidence=row.confidence,
-                method=IdentityMethod(row.method),
-            )
+            identity_of(row)
             for row in hearing.speakers
         ]
 

@@ -21,15 +21,14 @@ from pipeline.config import LlmSettings
 from pipeline.llm import LlmClient
 from pipeline.schemas import (
     ChapterKind,
-    IdentityMethod,
     Line,
     SpeakerIdentities,
-    SpeakerIdentity,
     TokenUsage,
 )
 from pipeline.store.review_chapters import ChapterText
 from pipeline.store.review_history import ReviewError
 from pipeline.store.review_queries import LineRow
+from pipeline.store.speaker_rows import identity_of
 
 CHAPTER_PROMPT = "chapter"
 
@@ -44,21 +43,7 @@ class ChapterProposal:
 
 def speaker_directory(speakers: Sequence[Speaker]) -> SpeakerDirectory:
     return SpeakerDirectory.from_identities(
-        SpeakerIdentities(
-            speakers=[
-                SpeakerIdentity(
-                    label=speaker.label,
-                    person_id=speaker.person_id,
-                    name=speaker.name,
-                    display_name=speaker.display_name,
-                    role=speaker.role,
-                    organization=speaker.organization,
-                    confidence=speaker.confidence,
-                    method=IdentityMethod(speaker.method),
-                )
-                for speaker in speakers
-            ]
-        )
+        SpeakerIdentities(speakers=[identity_of(speaker) for speaker in speakers])
     )
 
 
