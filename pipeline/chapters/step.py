@@ -3,6 +3,8 @@
 The chapterer is the LLM when one is configured and the offline segmenter otherwise
 (or as asked). A failed run raises and leaves any earlier `chapters.json` untouched:
 the artifact is only ever replaced, atomically, by chapters that passed the tiling check.
+For the LLM, the token sizes are fitted to the models' context windows, and the tokens
+of every answered call are reported, on the error too when the run fails.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from pipeline.artifacts import fingerprint, run_cached
 from pipeline.chapters.llm_chapterer import TASKS, ChapterPrompts, chapter_with_llm
 from pipeline.chapters.offline import OFFLINE_VERSION, chapter_offline
 from pipeline.chapters.options import ChapteringOptions
-from pipeline.chapters.render import SpeakerDirectory
-from pipeline.chapters.tokens import token_counter
+from pipeline.chapters.render import SpeakerDirectory, transcript_text
+from pipeline.chapters.tokens import counter_for
 from pipeline.config import LlmSettings
-from pipeline.llm import LlmClient
+from pipeline.llm import LlmClient, LlmError
+from pipeline.llm.endpoint import is_openai
 from pipeline.schemas import Chapters, Lines, SpeakerIdentities, TokenUsage
 from pipeline.stages import HearingContext, Stage, StageResult
 
@@ -85,6 +88,8 @@ def run_chapter(
     """Chapter one hearing, skipping the work when `chapters.json` is already fresh."""
     options = options or ChapteringOptions()
     resolved = resolve_chapterer(chapterer, context.settings.llm)
+    if resolved == "llm":
+        options = options.fit_to_context(context.settings.llm)
     lines = context.store.read(context.slug, "lines", Lines).lines
     speakers, speakers_fingerprint = read_speakers(context)
     prompts = ChapterPrompts.load() if resolved == "llm" else None
@@ -94,11 +99,16 @@ def run_chapter(
     def compute() -> Chapters:
         if prompts is None:
             return chapter_offline(lines, speakers, options)
-        client = LlmClient(context.settings.llm, context.settings.data_dir / LLM_CACHE_FOLDER)
-        chapters, usage = chapter_with_llm(
-            lines, speakers, client, prompts, token_counter(), options
-        )
-        spent.append(usage)
+        llm = context.settings.llm
+        client = LlmClient(llm, context.settings.data_dir / LLM_CACHE_FOLDER)
+        counter = counter_for(client, is_openai(llm.base_url), transcript_text(lines))
+        try:
+            chapters, _ = chapter_with_llm(lines, speakers, client, prompts, counter, options)
+        except LlmError as error:
+            error.usage = client.spent
+            raise
+        finally:
+            spent.append(client.spent)
         return chapters
 
     chapters, skipped = run_cached(

@@ -34,7 +34,11 @@ def chapter(
     try:
         context = HearingContext.for_slug(slug, settings)
         result = run_chapter(context, chapterer=chapterer.value, force=force)
-    except (ValueError, ArtifactError, ChapteringError, PromptError, LlmError) as error:
+    except LlmError as error:
+        spent = error.usage
+        fail(f"{error} (spent before failing: {spent.calls} calls, {spent.tokens_in} tokens in, "
+             f"{spent.tokens_out} out, {spent.cost_text})")
+    except (ValueError, ArtifactError, ChapteringError, PromptError) as error:
         fail(str(error))
     state = "fresh, skipped" if result.skipped else "written"
     console.print(f"{slug}: {result.summary} — chapters.json {state}")
@@ -42,5 +46,5 @@ def chapter(
     if usage.calls:
         console.print(
             f"LLM: {usage.calls} calls, {usage.tokens_in} tokens in, {usage.tokens_out} out, "
-            f"≈ ${usage.cost_usd:.4f}"
+            f"{usage.cost_text}"
         )
