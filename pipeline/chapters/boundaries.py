@@ -38,8 +38,8 @@ CONTEXT_CHAPTERS = 3
 # A window is halved at most this often (to an eighth): a model that never stops talking
 # must not cost hundreds of calls.
 MAX_SPLITS = 3
-# An entry's line number and speaker handle, and its share of the window's legend.
-ENTRY_OVERHEAD_TOKENS = 5
+# An entry's share of the window's legend (its line number and handle are counted).
+LEGEND_SHARE_TOKENS = 1
 KIND_GUIDE = {
     ChapterKind.OPENING_REMARKS: "the chair opens the hearing and frames its subject",
     ChapterKind.REMARKS: "a statement by a member or official that is not testimony",
@@ -96,7 +96,10 @@ def make_windows(
     entries: Sequence[Entry], counter: TokenCounter, budget: int, overlap: int
 ) -> list[Window]:
     """Consecutive runs of entries within `budget` tokens, sharing about `overlap` tokens."""
-    costs = [counter.count(entry.opening) + ENTRY_OVERHEAD_TOKENS for entry in entries]
+    costs = [
+        counter.count(f"[{entry.first_line}] S00: {entry.opening}") + LEGEND_SHARE_TOKENS
+        for entry in entries
+    ]
     spans: list[tuple[int, int]] = []
     first = 0
     while first < len(entries):

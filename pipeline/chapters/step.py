@@ -15,7 +15,7 @@ from pipeline.artifacts import fingerprint, run_cached
 from pipeline.chapters.llm_chapterer import TASKS, ChapterPrompts, chapter_with_llm
 from pipeline.chapters.offline import OFFLINE_VERSION, chapter_offline
 from pipeline.chapters.options import ChapteringOptions
-from pipeline.chapters.render import SpeakerDirectory, transcript_text
+from pipeline.chapters.render import SpeakerDirectory, prompt_samples
 from pipeline.chapters.tokens import counter_for
 from pipeline.config import LlmSettings
 from pipeline.llm import LlmClient, LlmError
@@ -101,7 +101,7 @@ def run_chapter(
             return chapter_offline(lines, speakers, options)
         llm = context.settings.llm
         client = LlmClient(llm, context.settings.data_dir / LLM_CACHE_FOLDER)
-        counter = counter_for(client, is_openai(llm.base_url), transcript_text(lines))
+        counter = counter_for(client, is_openai(llm.base_url), prompt_samples(lines))
         try:
             chapters, _ = chapter_with_llm(lines, speakers, client, prompts, counter, options)
         except LlmError as error:

@@ -1,8 +1,8 @@
 """Token counting for prompt budgets, as close to the model's own count as can be had offline.
 
 - OpenAI's models: tiktoken, when its encoding is on disk (below), else 4 characters a token.
-- Any other server: its own tokenizer (`/tokenize`, see pipeline.llm.tokenize) counts a
-  sample of the transcript once, and that sample's characters per token size every
+- Any other server: its own tokenizer (`/tokenize`, see pipeline.llm.tokenize) counts
+  samples of the texts the prompts carry once, and their characters per token size every
   window. Other models' tokenizers cut English finer than OpenAI's (SmolLM2: ~2.9
   characters a token, 40 % more tokens than the 4-character rule says).
 - A server without a tokenizer: a conservative 3 characters a token.
@@ -22,6 +22,7 @@ import logging
 import math
 import os
 import tempfile
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -83,14 +84,23 @@ class ServerTokenizer(Protocol):
     def count_tokens(self, text: str) -> int | None: ...
 
 
-def counter_for(server: ServerTokenizer, is_openai: bool, sample: str) -> TokenCounter:
-    """The counter for one endpoint: see the module's docstring."""
+def counter_for(server: ServerTokenizer, is_openai: bool, samples: Sequence[str]) -> TokenCounter:
+    """The counter for one endpoint (see the module's docstring).
+
+    `samples` are texts like those the prompts will carry (plain transcript, the numbered
+    condensed view); the fewest characters per token among them sizes every window, since
+    a tokenizer that spells numbers digit by digit cuts line numbers much finer than words.
+    """
     if is_openai:
         return token_counter()
-    sample = middle_of(sample, SAMPLE_CHARACTERS)
-    tokens = server.count_tokens(sample) if sample else None
-    if tokens:
-        return ApproximateCounter(len(sample) / tokens, source="calibrated by the server")
+    ratios = []
+    for sample in (middle_of(text, SAMPLE_CHARACTERS) for text in samples if text):
+        tokens = server.count_tokens(sample)
+        if not tokens:
+            break
+        ratios.append(len(sample) / tokens)
+    if ratios:
+        return ApproximateCounter(min(ratios), source="calibrated by the server")
     log.info(
         "the server counts no tokens; assuming %.1f characters a token",
         CONSERVATIVE_CHARACTERS_PER_TOKEN,

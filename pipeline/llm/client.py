@@ -55,6 +55,12 @@ def learn(kind: str, base_url: str | None, model: str, value: str) -> None:
         _learned[(kind, base_url, model)] = value
 
 
+def forget_learned() -> None:
+    """Forget what servers were found to take (a server at the same address may differ)."""
+    with _learned_lock:
+        _learned.clear()
+
+
 def server_text(error: openai.APIStatusError) -> str:
     """The server's own words about a rejection, whatever shape its error body has."""
     body = error.body

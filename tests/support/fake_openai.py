@@ -14,6 +14,7 @@ and a tokenizer that cuts finer than 4 characters a token), or any one of those 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import threading
@@ -94,6 +95,7 @@ class ServerProfile:
     json_schema_status: int | None = None  # answer `json_schema` with this status
     json_object_schema: bool = True  # honour `{"type": "json_object", "schema": …}`
     honoured_limits: tuple[str, ...] = ("max_tokens", "max_completion_tokens")
+    rejected_limits: tuple[str, ...] = ()  # answered 400 "Unsupported parameter"
     raw_newlines: bool = False  # sentence breaks inside strings as raw newlines
     context_tokens: int | None = None  # reject prompt + limit above this
     single_slot: bool = False  # one request at a time, abandoned ones computed to the end
@@ -155,6 +157,8 @@ class FakeOpenAI:
         self.profile = profile
         self.requests: list[ReceivedRequest] = []
         self.abandoned = 0  # answers nobody was waiting for any more
+        self.in_flight = 0
+        self.most_in_flight = 0  # the most requests it was computing at once
         self._scripted: deque[FakeReply] = deque()
         self._lock = threading.Lock()
         self._slot = threading.Lock()
@@ -192,6 +196,18 @@ class FakeOpenAI:
             reply = self.responder(request)
         return self.within_limit(self.reshaped(reply), request)
 
+    def compute(self, request: ReceivedRequest) -> FakeReply:
+        with self._lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            reply = self.reply_to(request)
+            time.sleep(reply.delay_seconds)
+            return reply
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
     def rejection(self, request: ReceivedRequest) -> FakeReply | None:
         """The answer to a request this server cannot take, as that server words it."""
         response_format = request.body.get("response_format") or {}
@@ -210,6 +226,13 @@ class FakeOpenAI:
             and not self.profile.json_object_schema
         ):
             return FakeReply(status=400, error_message="Unrecognized request argument: schema")
+        for name in self.profile.rejected_limits:
+            if name in request.body:
+                return FakeReply(
+                    status=400,
+                    error_message=f"Unsupported parameter: '{name}' is not supported with this "
+                    "model.",
+                )
         limit = self.limit(request)
         if (
             self.profile.context_tokens
@@ -259,13 +282,9 @@ class FakeOpenAI:
                 tokens = sum(fake.profile.count(m.get("content") or "") for m in body["messages"])
                 headers = {name.lower(): value for name, value in self.headers.items()}
                 request = ReceivedRequest(body, headers, tokens)
-                if fake.profile.single_slot:
-                    with fake._slot:  # computed to the end even when the client left
-                        reply = fake.reply_to(request)
-                        time.sleep(reply.delay_seconds)
-                else:
-                    reply = fake.reply_to(request)
-                    time.sleep(reply.delay_seconds)
+                slot = fake._slot if fake.profile.single_slot else contextlib.nullcontext()
+                with slot:  # a single slot computes each request to the end, wanted or not
+                    reply = fake.compute(request)
                 self._send(reply, request)
 
             def _send_json(self, status: int, payload: dict[str, Any]) -> None:
