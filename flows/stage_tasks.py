@@ -82,7 +82,8 @@ def run_recorded(
         return StageOutcome(stage, True, time.monotonic() - started, unavailable=str(error))
     except Exception as error:
         with transaction(factory) as session:
-            fail_stage_run(session, run_id, f"{type(error).__name__}: {error}")
+            spent = getattr(error, "usage", None)  # an LlmError's tokens, spent before failing
+            fail_stage_run(session, run_id, f"{type(error).__name__}: {error}", spent)
         raise
     with transaction(factory) as session:
         finish_stage_run(session, run_id, result)

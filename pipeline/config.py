@@ -80,8 +80,8 @@ class LlmSettings(BaseModel):
         None, ge=1, le=64, description="parallel calls; default 1 for local servers, else 4"
     )
     timeout_seconds: float = Field(120.0, gt=0, description="per call, plus the share below")
-    timeout_seconds_per_1k_tokens: float = Field(
-        30.0, ge=0, description="added per thousand prompt and reply tokens"
+    timeout_seconds_per_1k_tokens: float | None = Field(
+        None, ge=0, description="added per thousand prompt and reply tokens; 120 local, else 30"
     )
     max_retries: int | None = Field(
         None, ge=0, le=10, description="client retries; default 0 for local servers, else 4"

@@ -232,7 +232,7 @@ class LlmClient:
         if unsupported and self.settings.structured_output == "auto" and (after := next_form(form)):
             log.warning("%s does not take %s output (%s); trying %s", where, form, text, after)
             return learn("form", self.settings.base_url, model, after)
-        if error.status_code >= 500 or error.status_code == 429:
+        if not unsupported and (error.status_code >= 500 or error.status_code == 429):
             retried = endpoint.retries(self.settings)
             raise LlmUnavailable(
                 f"{where} answered HTTP {error.status_code} ({retried} retries): {text}", spent

@@ -16,6 +16,9 @@ from pipeline.config import LlmSettings
 OPENAI_HOST = "api.openai.com"
 LOCAL_SUFFIXES = (".local", ".internal", ".lan", ".localhost")
 REMOTE_RETRIES = 4
+# A local server may be a CPU computing ~10 tokens a second; a hosted one is far faster.
+LOCAL_SECONDS_PER_1K_TOKENS = 120.0
+REMOTE_SECONDS_PER_1K_TOKENS = 30.0
 # A prompt's size in characters is known before its tokens; 3 characters per token is a
 # generous token count for the timeout's sake.
 CHARACTERS_PER_TOKEN_FOR_TIMEOUT = 3
@@ -54,7 +57,14 @@ def retries(settings: LlmSettings) -> int:
 def call_timeout(settings: LlmSettings, prompt_characters: int, max_output_tokens: int) -> float:
     """Seconds one call may take: a base plus a share per thousand prompt and reply tokens."""
     tokens = prompt_characters / CHARACTERS_PER_TOKEN_FOR_TIMEOUT + max_output_tokens
-    return settings.timeout_seconds + tokens / 1000 * settings.timeout_seconds_per_1k_tokens
+    share = settings.timeout_seconds_per_1k_tokens
+    if share is None:
+        share = (
+            LOCAL_SECONDS_PER_1K_TOKENS
+            if is_local(settings.base_url)
+            else REMOTE_SECONDS_PER_1K_TOKENS
+        )
+    return settings.timeout_seconds + tokens / 1000 * share
 
 
 def describe(settings: LlmSettings) -> str:
