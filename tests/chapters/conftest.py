@@ -10,7 +10,8 @@ import pytest
 from pipeline.config import get_settings
 from pipeline.stages import HearingContext
 from tests.chapters.synthetic import ScriptedModel, SyntheticHearing, synthetic_hearing
-from tests.support.fake_openai import FakeOpenAI, ServerProfile
+from tests.support.fake_openai import FakeOpenAI
+from tests.support.llm_profiles import ServerProfile
 
 API_KEY = "sk-test-never-shown"
 SLUG = "council-hearing"

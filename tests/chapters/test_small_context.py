@@ -17,13 +17,8 @@ from pipeline.llm import LlmClient, LlmRefusal
 from pipeline.schemas import Chapters
 from tests.chapters.conftest import SLUG, store_hearing
 from tests.chapters.synthetic import ScriptedModel, SyntheticHearing
-from tests.support.fake_openai import (
-    LLAMA_CPP,
-    FakeOpenAI,
-    FakeReply,
-    ReceivedRequest,
-    ServerProfile,
-)
+from tests.support.fake_openai import FakeOpenAI, FakeReply, ReceivedRequest
+from tests.support.llm_profiles import LLAMA_CPP, ServerProfile
 
 Serve = Callable[..., FakeOpenAI]
 

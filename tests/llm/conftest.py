@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict
 from pipeline.chapters.prompts import Prompt, load_prompt
 from pipeline.config import get_settings
 from pipeline.llm import LlmClient
-from tests.support.fake_openai import OPENAI, FakeOpenAI, Responder, ServerProfile
+from tests.support.fake_openai import FakeOpenAI, Responder
+from tests.support.llm_profiles import OPENAI, ServerProfile
 
 Serve = Callable[..., FakeOpenAI]
 

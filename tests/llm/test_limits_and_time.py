@@ -11,7 +11,8 @@ from pipeline.config import LlmSettings, get_settings
 from pipeline.llm import LlmContextOverflow, LlmTruncated, LlmUnavailable, endpoint
 from pipeline.llm.client import learn
 from tests.llm.conftest import GOOD, Serve, Verdict, client
-from tests.support.fake_openai import FakeReply, ServerProfile
+from tests.support.fake_openai import FakeReply
+from tests.support.llm_profiles import ServerProfile
 
 LONG = {"answer": "word " * 400, "score": 1}
 

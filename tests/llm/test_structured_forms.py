@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict
 from pipeline.chapters.prompts import Prompt
 from pipeline.llm import LlmError
 from tests.llm.conftest import GOOD, Serve, Verdict, client
-from tests.support.fake_openai import LLAMA_CPP, FakeReply, ServerProfile
+from tests.support.fake_openai import FakeReply
+from tests.support.llm_profiles import LLAMA_CPP, ServerProfile
 
 
 def system_messages(body: dict) -> list[str]:

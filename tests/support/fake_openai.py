@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import threading
 import time
 from collections import deque
@@ -28,7 +27,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from pipeline.chapters.tokens import token_counter
+from tests.support.llm_profiles import LLAMA_CPP_FORMAT_ERROR, OPENAI, ServerProfile
 from tests.support.loopback import LoopbackServer
 
 
@@ -82,42 +81,6 @@ class ReceivedRequest:
 
 
 Responder = Callable[[ReceivedRequest], FakeReply]
-LLAMA_CPP_FORMAT_ERROR = (
-    "[{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
-    "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema'}]"
-)
-
-
-@dataclass(frozen=True)
-class ServerProfile:
-    """How this fake server departs from OpenAI's behaviour (the defaults are OpenAI's)."""
-
-    json_schema_status: int | None = None  # answer `json_schema` with this status
-    json_object_schema: bool = True  # honour `{"type": "json_object", "schema": …}`
-    honoured_limits: tuple[str, ...] = ("max_tokens", "max_completion_tokens")
-    rejected_limits: tuple[str, ...] = ()  # answered 400 "Unsupported parameter"
-    raw_newlines: bool = False  # sentence breaks inside strings as raw newlines
-    context_tokens: int | None = None  # reject prompt + limit above this
-    single_slot: bool = False  # one request at a time, abandoned ones computed to the end
-    tokenize: bool = False  # `POST /extras/tokenize/count`
-    characters_per_token: float | None = None  # None: the suite's token counter
-
-    def count(self, text: str) -> int:
-        if self.characters_per_token is None:
-            return token_counter().count(text)
-        return math.ceil(len(text) / self.characters_per_token)
-
-
-OPENAI = ServerProfile()
-LLAMA_CPP = ServerProfile(
-    json_schema_status=500,
-    honoured_limits=("max_tokens",),
-    raw_newlines=True,
-    context_tokens=8192,
-    single_slot=True,
-    tokenize=True,
-    characters_per_token=2.9,
-)
 
 
 def strict_schema_problems(schema: dict[str, Any]) -> list[str]:
