@@ -7,11 +7,13 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from pipeline.chapters.options import ChapteringOptions
 from pipeline.chapters.render import prompt_samples
 from pipeline.chapters.step import run_chapter
 from pipeline.chapters.tokens import CONSERVATIVE_CHARACTERS_PER_TOKEN, counter_for
+from pipeline.cli import app
 from pipeline.config import LlmSettings, get_settings
 from pipeline.llm import LlmClient, LlmRefusal
 from pipeline.schemas import Chapters
@@ -123,3 +125,14 @@ def test_a_failed_run_reports_the_tokens_it_spent(
     spent = raised.value.usage
     assert spent.calls == len(server.requests) == 2
     assert spent.tokens_in == server.tokens_received and spent.unpriced_calls == 2
+
+
+def test_the_cli_says_what_a_failed_run_spent(
+    serve: Serve, short_hearing: SyntheticHearing
+) -> None:
+    serve(ServerProfile(tokenize=True), lambda request: FakeReply(refusal="No."))
+    store_hearing(short_hearing)
+    result = CliRunner().invoke(app, ["chapter", SLUG, "--chapterer", "llm"])
+    assert result.exit_code == 1
+    assert "refused: No." in result.output
+    assert "spent before failing: 1 calls" in result.output and "cost unknown" in result.output
