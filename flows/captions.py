@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.acquire import CAPTIONS_FILE, fetch_captions, http_client
+from pipeline.acquire import CAPTIONS_FILE, fetch_captions
 from pipeline.artifacts import write_atomic
+from pipeline.http import http_client
+from pipeline.sources.manual import is_url
 from pipeline.stages import HearingContext
-from pipeline.store.processing import is_url
 
 
 def bring_captions(context: HearingContext, captions: str | None) -> bool:
@@ -21,7 +22,7 @@ def bring_captions(context: HearingContext, captions: str | None) -> bool:
     if target.is_file() or not captions:
         return target.is_file()
     if is_url(captions):
-        with http_client() as client:
+        with http_client(context.settings.network) as client:
             return fetch_captions(client, captions, target)
     path = Path(captions)
     if not path.is_file():

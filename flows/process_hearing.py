@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from prefect import flow
 from sqlalchemy.orm import Session
 
+from flows.roster import roster_for
 from flows.runtime import ensure_gpu_limit, run_log, session_factory
 from flows.stage_tasks import (
     StageOutcome,
@@ -31,12 +32,13 @@ from models.db import transaction
 from pipeline.artifacts import ArtifactStore, fingerprint
 from pipeline.chapters.step import ChaptererChoice
 from pipeline.config import get_settings
+from pipeline.errors import HearingsError
 from pipeline.roster import ROSTER_ARTIFACT, Roster
 from pipeline.schemas import TokenUsage
 from pipeline.stages import Stage
 from pipeline.store.hearing_lock import HearingBusy, HearingLock
 from pipeline.store.processing import close_interrupted_runs, hearing_by_slug, set_status
-from pipeline.store.roster import RosterError, roster_for
+from pipeline.store.roster import RosterError
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ class StageRunner:
         return True
 
 
-class NothingToProcess(ValueError):
+class NothingToProcess(HearingsError, ValueError):
     """The hearing has no video (yet): nothing is changed."""
 
 
@@ -127,14 +129,19 @@ def _claim(slug: str, wait_seconds: float) -> HearingLock:
 
 
 def _write_roster(session: Session, hearing: Hearing) -> None:
-    """`roster.json` for the stages (names for speech recognition, later for naming
-    speakers) when the database knows who sits on the hearing's committee."""
+    """`roster.json` for the stages (names for speech recognition and speaker naming, with
+    the agenda's item titles) when the database knows who sits on the hearing's committee."""
     try:
         members = roster_for(session, hearing.id)
     except RosterError as error:
         run_log().info("%s: no roster (%s); speakers stay unnamed", hearing.slug, error)
         return
-    roster = Roster(members=members)
+    agenda = [
+        str(item.get("matter_name") or item.get("title"))
+        for item in hearing.details.get("agenda") or []
+        if item.get("matter_name") or item.get("title")
+    ]
+    roster = Roster(members=members, agenda=agenda)
     ArtifactStore(get_settings().hearings_dir).write(
         hearing.slug,
         ROSTER_ARTIFACT,

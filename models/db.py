@@ -16,14 +16,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from pipeline.errors import HearingsError
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-class DatabaseUnavailable(RuntimeError):
+class DatabaseUnavailable(HearingsError, RuntimeError):
     """The database URL cannot be reached or opened."""
 
 
-class DatabaseNotMigrated(RuntimeError):
+class DatabaseNotMigrated(HearingsError, RuntimeError):
     """The database schema is older than the code (or absent)."""
 
 

@@ -14,6 +14,7 @@ import numpy as np
 from pydantic import Field
 
 from pipeline.artifacts import file_sha256
+from pipeline.errors import HearingsError
 from pipeline.schemas import Contract
 
 SAMPLE_RATE = 16_000
@@ -30,7 +31,7 @@ class AudioInfo(Contract):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
-class AudioError(ValueError):
+class AudioError(HearingsError, ValueError):
     """The media cannot give usable audio; the message says why."""
 
 

@@ -20,6 +20,8 @@ from pyannote.audio import Pipeline
 
 from pipeline.audio import SAMPLE_RATE
 from pipeline.config import DiarizationSettings
+from pipeline.devices import resolve_device
+from pipeline.errors import HearingsError
 from pipeline.progress import FractionCallback, MonotonicFraction
 from pipeline.schemas import Diarization, SpeakerTurn
 
@@ -33,14 +35,8 @@ STEP_SPANS = {
 }
 
 
-class DiarizationUnavailable(RuntimeError):
+class DiarizationUnavailable(HearingsError, RuntimeError):
     """The diarization pipeline cannot be loaded (no token, offline, bad folder...)."""
-
-
-def resolve_device(device: str) -> str:
-    if device != "auto":
-        return device
-    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 @lru_cache(maxsize=1)

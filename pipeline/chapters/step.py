@@ -18,6 +18,7 @@ from pipeline.chapters.options import ChapteringOptions
 from pipeline.chapters.render import SpeakerDirectory, prompt_samples
 from pipeline.chapters.tokens import counter_for
 from pipeline.config import LlmSettings
+from pipeline.errors import HearingsError
 from pipeline.llm import LlmClient, LlmError
 from pipeline.llm.endpoint import is_openai
 from pipeline.schemas import Chapters, Lines, SpeakerIdentities, TokenUsage
@@ -29,7 +30,7 @@ LLM_CACHE_FOLDER = "llm-cache"
 ChaptererChoice = Literal["auto", "llm", "offline"]
 
 
-class ChapteringError(RuntimeError):
+class ChapteringError(HearingsError, RuntimeError):
     """The chapter stage cannot run as asked."""
 
 

@@ -1,8 +1,9 @@
 """Step c: each chapter's title, summary and bullets, written from that chapter's lines only.
 
 One schema per kind: a Q&A chapter names who asked and who answered, a testimony chapter
-the witness and their organization. The chapter contract has no fields for those names,
-so they are woven into the summary when the model left them out of it.
+the witness and their organization. Those names become the chapter's `people` (mapped back
+to speaker labels, see people.py), and are woven into the summary when the model left them
+out of it.
 
 A long hearing has hundreds of short chapters, and one call each would repeat the
 instructions hundreds of times; so consecutive chapters are written in one call, up to a
@@ -35,6 +36,8 @@ from pipeline.llm import SHRINKABLE_ERRORS, LlmClient, LlmContextOverflow
 from pipeline.schemas import ChapterKind, Line, TokenUsage
 
 log = logging.getLogger(__name__)
+# Title, 1–3 sentences and 3–5 bullets take about 250 tokens; the rest is headroom.
+CHAPTER_REPLY_TOKENS = 600
 
 TESTIMONY_KINDS = frozenset({ChapterKind.AGENCY_TESTIMONY, ChapterKind.PUBLIC_TESTIMONY})
 
@@ -49,10 +52,17 @@ class ChapterText(BaseModel):
     def summary_with_names(self) -> str:
         return self.summary
 
+    def people_named(self) -> dict[str, Any]:
+        """The names this kind's schema asks for, as `chapter_people` takes them."""
+        return {}
+
 
 class QaChapterText(ChapterText):
     asked_by: list[str] = Field(description="who asked the questions")
     answered_by: list[str] = Field(description="who answered them")
+
+    def people_named(self) -> dict[str, Any]:
+        return {"asked_by": self.asked_by, "answered_by": self.answered_by}
 
     def summary_with_names(self) -> str:
         names = [*self.asked_by, *self.answered_by]
@@ -66,6 +76,9 @@ class QaChapterText(ChapterText):
 class TestimonyChapterText(ChapterText):
     witness: str = Field(description="the person testifying")
     organization: str | None = Field(description="whom the witness represents, if said")
+
+    def people_named(self) -> dict[str, Any]:
+        return {"witness": self.witness}
 
     def summary_with_names(self) -> str:
         if self.witness in self.summary:
@@ -159,7 +172,8 @@ def write_batch(
     speakers: SpeakerDirectory,
     client: LlmClient,
     prompt: Prompt,
-    reply_tokens: int,
+    *,
+    reply_tokens: int = CHAPTER_REPLY_TOKENS,
 ) -> tuple[list[ChapterText], TokenUsage]:
     variables = {
         "speakers": speaker_list([line for view in batch for line in view.shown], speakers),
@@ -193,7 +207,9 @@ class BatchWriter:
 
     def __call__(self, batch: Sequence[ChapterView]) -> tuple[list[ChapterText], TokenUsage]:
         try:
-            return write_batch(batch, self.speakers, self.client, self.prompt, self.reply_tokens)
+            return write_batch(
+                batch, self.speakers, self.client, self.prompt, reply_tokens=self.reply_tokens
+            )
         except SHRINKABLE_ERRORS as error:
             if len(batch) > 1:
                 log.warning("%s; writing %d chapters in two halves", error, len(batch))
@@ -209,7 +225,7 @@ class BatchWriter:
                 view.span, self.lines, self.speakers, self.counter, view.tokens // 2
             )
             return write_batch(
-                [smaller], self.speakers, self.client, self.prompt, self.reply_tokens
+                [smaller], self.speakers, self.client, self.prompt, reply_tokens=self.reply_tokens
             )
 
 

@@ -6,7 +6,7 @@ Prefect is imported inside the commands so that `hearings --help` stays fast.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -18,15 +18,18 @@ from sqlalchemy import select
 from models import Hearing, StageRun
 from models.db import transaction
 from pipeline.chapters.step import ChaptererChoice
-from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
-from pipeline.stages import Stage
-from pipeline.store.processing import (
-    HearingNotFound,
-    SourceNotFound,
-    ensure_manual_hearing,
-    hearing_by_event,
-    latest_stage_runs,
+from pipeline.cli.common import (
+    DATE_FORMATS,
+    as_date,
+    console,
+    fail,
+    load_settings_or_fail,
+    open_database,
 )
+from pipeline.sources.legistar import require_token
+from pipeline.sources.manual import manual_hearing
+from pipeline.stages import Stage
+from pipeline.store.processing import ensure_manual_hearing, hearing_by_event, latest_stage_runs
 
 if TYPE_CHECKING:
     from flows.batch import BatchSummary
@@ -50,13 +53,12 @@ def _resolve_slug(source: str | None, event_id: int | None, title: str | None) -
     if (source is None) == (event_id is None):
         fail("give either a URL or file, or --event ID")
     factory = open_database(load_settings_or_fail())
-    try:
-        with transaction(factory) as session:
-            if event_id is not None:
-                return hearing_by_event(session, event_id).slug
-            return ensure_manual_hearing(session, source or "", title).slug
-    except (HearingNotFound, SourceNotFound) as error:
-        fail(str(error))
+    if event_id is not None:
+        with factory() as session:
+            return hearing_by_event(session, event_id).slug
+    manual = manual_hearing(source or "", title)
+    with transaction(factory) as session:
+        return ensure_manual_hearing(session, manual).slug
 
 
 def print_report(report: HearingReport) -> None:
@@ -88,11 +90,7 @@ def ingest(
     from flows.process_hearing import process_hearing
 
     console.print(f"processing [bold]{slug}[/]")
-    try:
-        report = process_hearing(slug, from_stage=from_stage, chapterer=chapterer,
-                                 wait_seconds=wait)  # fmt: skip
-    except Exception as error:
-        fail(f"{slug} failed: {type(error).__name__}: {error}")
+    report = process_hearing(slug, from_stage=from_stage, chapterer=chapterer, wait_seconds=wait)
     print_report(report)
 
 
@@ -105,7 +103,9 @@ def print_summary(summary: BatchSummary) -> None:
 
 def nightly(max_parallel: MaxParallel = 2, chapterer: Chapterer = "auto") -> None:
     """Discover new hearings on Legistar and process every new or unfinished one."""
-    open_database(load_settings_or_fail())
+    settings = load_settings_or_fail()
+    require_token(settings.legistar)  # at once, before Prefect starts
+    open_database(settings)
     from flows.nightly import nightly as nightly_flow
 
     print_summary(nightly_flow(max_parallel=max_parallel, chapterer=chapterer))
@@ -114,8 +114,8 @@ def nightly(max_parallel: MaxParallel = 2, chapterer: Chapterer = "auto") -> Non
 def backfill(
     sources: Annotated[list[str] | None, typer.Argument(help="video URLs or media files")] = None,
     event_ids: Annotated[list[int] | None, typer.Option("--event", help="event id")] = None,
-    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="from")] = None,
-    until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="to")] = None,
+    since: Annotated[datetime | None, typer.Option(formats=DATE_FORMATS, help="from")] = None,
+    until: Annotated[datetime | None, typer.Option(formats=DATE_FORMATS, help="to")] = None,
     from_stage: FromStage = None,
     chapterer: Chapterer = "auto",
     max_parallel: MaxParallel = 2,
@@ -123,24 +123,23 @@ def backfill(
     """Process past hearings: by event id, URL, file, or the dates they were held."""
     if not (sources or event_ids or since):
         fail("give URLs or files, --event ID, or --since DATE")
-    open_database(load_settings_or_fail())
+    settings = load_settings_or_fail()
+    if since:
+        require_token(settings.legistar)  # at once, before Prefect starts
+    open_database(settings)
     from flows.backfill import backfill as backfill_flow
 
     print_summary(
         backfill_flow(
             event_ids=event_ids or [],
             sources=sources or [],
-            since=_day(since),
-            until=_day(until),
+            since=as_date(since),
+            until=as_date(until),
             from_stage=from_stage,
             chapterer=chapterer,
             max_parallel=max_parallel,
         )
     )
-
-
-def _day(moment: datetime | None) -> date | None:
-    return moment.date() if moment else None
 
 
 def status(

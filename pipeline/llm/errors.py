@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pipeline.errors import HearingsError
 from pipeline.schemas import TokenUsage
 
 
-class LlmError(RuntimeError):
+class LlmError(HearingsError, RuntimeError):
     """An LLM call failed; the message says why in words a user understands."""
 
     def __init__(self, message: str, usage: TokenUsage | None = None) -> None:

@@ -10,22 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from models import Chapter, Hearing, ReviewState, Speaker, TranscriptLine
-from models.db import transaction
-from pipeline.artifacts import fingerprint
+from models import Chapter, Hearing, Person, ReviewState, Speaker, TranscriptLine
+from pipeline.errors import HearingsError
 from pipeline.schemas import Chapter as ChapterOutput
 from pipeline.schemas import Chapters, IdentityMethod, Lines, SpeakerIdentities, SpeakerIdentity
-from pipeline.stages import HearingContext, Stage, StageResult
-from pipeline.store.processing import hearing_by_slug, last_success_fingerprint
 
-STAGE_VERSION = "1"
-ARTIFACTS = ("lines", "speakers", "chapters")
 PERSON_REVIEW_STATES = {ReviewState.APPROVED, ReviewState.PUBLISHED}
 
 
-class StoreError(ValueError):
+class StoreError(HearingsError, ValueError):
     """The artifacts to store do not fit together."""
 
 
@@ -116,11 +111,15 @@ def _merge_speakers(
         for speaker in session.scalars(select(Speaker).where(Speaker.hearing_id == hearing.id))
     }
     kept = {label for label, speaker in existing.items() if speaker_is_persons(speaker)}
+    wanted = {identity.person_id for identity in identities if identity.person_id is not None}
+    known = set(session.scalars(select(Person.id).where(Person.id.in_(wanted))))
     written = 0
     for identity in identities:
         if identity.label in kept:
             continue
         fields = _speaker_fields(identity)
+        if fields["person_id"] not in known:
+            fields["person_id"] = None  # a roster.json older than the database's people
         row = existing.pop(identity.label, None)
         if row is None:
             session.add(Speaker(hearing_id=hearing.id, label=identity.label, **fields))
@@ -158,6 +157,11 @@ def _chapter_row(
         title=chapter.title,
         summary=chapter.summary,
         bullets=list(chapter.bullets),
+        people=[
+            person.model_dump(mode="json")
+            for person in chapter.people
+            if _speaks_in(lines, person.label, start_line, stop_line)
+        ],
         start_line=start_line,
         stop_line=stop_line,
         start=lines.lines[start_line].start,
@@ -166,6 +170,12 @@ def _chapter_row(
         generator=chapter.provenance.generator,
         prompt_version=chapter.provenance.prompt_version,
     )
+
+
+def _speaks_in(lines: Lines, label: str, start_line: int, stop_line: int) -> bool:
+    """Whether `label` speaks in lines [start_line, stop_line) (a chapter cut around a
+    person's edited chapter keeps only its own people)."""
+    return any(line.speaker_label == label for line in lines.lines[start_line:stop_line])
 
 
 def _merge_chapters(
@@ -192,31 +202,3 @@ def _merge_chapters(
         chapter.position = position
     session.add_all(fresh)
     return len(fresh), len(kept)
-
-
-def store_stage(
-    factory: sessionmaker[Session], context: HearingContext, *, force: bool = False
-) -> StageResult:
-    """The store stage: artifacts into the database, skipped when they are already there."""
-    headers = [context.store.header(context.slug, name) for name in ARTIFACTS]
-    missing = [name for name, header in zip(ARTIFACTS, headers, strict=True) if header is None]
-    if missing:
-        raise StoreError(f"cannot store {context.slug!r}: missing {', '.join(missing)}")
-    input_fingerprint = fingerprint(
-        Stage.STORE.value, STAGE_VERSION, *(header.fingerprint for header in headers if header)
-    )
-    with transaction(factory) as session:
-        hearing = hearing_by_slug(session, context.slug)
-        stored = last_success_fingerprint(session, hearing.id, Stage.STORE)
-        if not force and stored == input_fingerprint:
-            return StageResult(Stage.STORE, skipped=True, fingerprint=input_fingerprint)
-        report = store_hearing_outputs(
-            session,
-            hearing,
-            context.store.read(context.slug, "lines", Lines),
-            context.store.read(context.slug, "speakers", SpeakerIdentities),
-            context.store.read(context.slug, "chapters", Chapters),
-        )
-    return StageResult(
-        Stage.STORE, skipped=False, fingerprint=input_fingerprint, summary=report.describe()
-    )

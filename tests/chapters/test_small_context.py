@@ -135,4 +135,4 @@ def test_the_cli_says_what_a_failed_run_spent(
     result = CliRunner().invoke(app, ["chapter", SLUG, "--chapterer", "llm"])
     assert result.exit_code == 1
     assert "refused: No." in result.output
-    assert "spent before failing: 1 calls" in result.output and "cost unknown" in result.output
+    assert "LLM before failing: 1 calls" in result.output and "cost unknown" in result.output
