@@ -282,7 +282,7 @@ class FakeOpenAI:
 
 
 def completion_payload(
-    reply: FakeReply, body: dict[str, Any], tokens_in: int, profile: ServerProfile
+    reply: FakeReply, body: dict[str, Any], tokens_in: int, profile: ServerProfile = OPENAI
 ) -> dict[str, Any]:
     if reply.status != 200:
         return {"error": {"message": reply.error_message, "type": "invalid_request_error"}}
