@@ -7,16 +7,17 @@ time) is kept: it is what words are attributed to.
 Progress comes from the pipeline's `hook`, which it calls as
 `hook(step_name, step_artifact, file=..., total=..., completed=...)`: per batch inside the
 long steps (segmentation, embeddings), once at the end of each step.
+
+torch and pyannote are imported when a pipeline is loaded, not with this module, so that
+importing it (for its error class) costs nothing on paths that never diarize.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
-from pyannote.audio import Pipeline
 
 from pipeline.audio import SAMPLE_RATE
 from pipeline.config import DiarizationSettings
@@ -24,6 +25,9 @@ from pipeline.devices import resolve_device
 from pipeline.errors import HearingsError
 from pipeline.progress import FractionCallback, MonotonicFraction
 from pipeline.schemas import Diarization, SpeakerTurn
+
+if TYPE_CHECKING:
+    from pyannote.audio import Pipeline
 
 # The part of the whole run each reported step spans. The embeddings take nearly all of it
 # (98 % of a CPU run with community-1's architectures), segmentation and clustering (between
@@ -42,6 +46,9 @@ class DiarizationUnavailable(HearingsError, RuntimeError):
 @lru_cache(maxsize=1)
 def load_pipeline(name: str, token: str | None, device: str) -> Pipeline:
     """The pipeline by hub name (token needed for gated models) or local folder."""
+    import torch
+    from pyannote.audio import Pipeline
+
     hint = (
         "Accept its conditions on huggingface.co and set HEARINGS_DIARIZATION__HF_TOKEN, "
         "or set HEARINGS_DIARIZATION__PIPELINE to a downloaded folder."
@@ -98,6 +105,8 @@ def diarize(
 
     `progress` gets the fraction of the work done so far, ending with 1.0.
     """
+    import torch
+
     token = settings.hf_token.get_secret_value() if settings.hf_token else None
     pipeline = load_pipeline(settings.pipeline, token, resolve_device(settings.device))
     waveform = torch.from_numpy(np.ascontiguousarray(audio, dtype=np.float32)).unsqueeze(0)

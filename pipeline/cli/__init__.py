@@ -15,6 +15,7 @@ from pipeline.cli.chapter_command import chapter
 from pipeline.cli.common import HearingsGroup
 from pipeline.cli.demo_command import demo
 from pipeline.cli.discover_commands import discover_command
+from pipeline.cli.publish_commands import publish, search_command
 from pipeline.cli.show_command import show
 from pipeline.cli.speakers_command import speakers
 from pipeline.cli.transcribe_command import transcribe
@@ -38,3 +39,5 @@ app.command("show")(show)
 app.command("speakers")(speakers)
 app.command("review")(review_commands.review)
 app.add_typer(review_commands.editor_app, name="editor")
+app.command("publish")(publish)
+app.command("search")(search_command)

@@ -16,6 +16,7 @@ from models import Chapter, Hearing, Person, ReviewState, Speaker, TranscriptLin
 from pipeline.errors import HearingsError
 from pipeline.schemas import Chapter as ChapterOutput
 from pipeline.schemas import Chapters, IdentityMethod, Lines, SpeakerIdentities, SpeakerIdentity
+from pipeline.store.search import refresh_search_index
 
 PERSON_REVIEW_STATES = {ReviewState.APPROVED, ReviewState.PUBLISHED}
 
@@ -71,6 +72,7 @@ def store_hearing_outputs(
     hearing.summary = chapters.summary or hearing.summary
     if lines.lines:
         hearing.duration_seconds = max(hearing.duration_seconds or 0.0, lines.lines[-1].end)
+    refresh_search_index(session, hearing)
     return StoreReport(
         len(lines.lines), speakers_written, speakers_kept, chapters_written, chapters_kept
     )

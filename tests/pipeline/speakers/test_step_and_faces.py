@@ -11,7 +11,7 @@ from models.db import make_engine, make_session_factory, transaction
 from pipeline.chapters.offline import chapter_offline
 from pipeline.chapters.options import ChapteringOptions
 from pipeline.chapters.render import SpeakerDirectory
-from pipeline.cli import app
+from pipeline.cli import app, common
 from pipeline.config import get_settings
 from pipeline.roster import ROSTER_ARTIFACT
 from pipeline.schemas import IdentityMethod, Lines, SpeakerIdentities
@@ -23,6 +23,12 @@ from tests.support.fake_openai import FakeOpenAI, FakeReply
 
 SLUG = "2024-10-22-housing"
 runner = CliRunner(env={"COLUMNS": "200"})
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's console takes its width at import, before CliRunner sets COLUMNS."""
+    monkeypatch.setattr(common.console, "width", 200)
 LINES = transcript(
     ("S0", "Good morning, I'm Council Member Pierina Sanchez, chair of the Committee on "
            "Housing and Buildings."),
