@@ -13,7 +13,8 @@ schema is built for the batch, so it holds exactly the chapters asked for, in or
 JSON-schema mode the server enforces it, and in every mode pydantic rejects a missing,
 extra or wrong-kind entry, which the client re-asks once before failing. A batch whose
 reply was cut at its limit, or which overflowed the model's context, is written again as
-two halves; a single chapter that overflows is shown abridged to half its tokens, once.
+two halves; a single chapter cut at its limit gets twice the room once, and one that
+overflows the context is shown abridged to half its tokens, once.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from pipeline.chapters.prompts import Prompt
 from pipeline.chapters.render import SpeakerDirectory, chapter_text, speaker_list
 from pipeline.chapters.tiling import Span
 from pipeline.chapters.tokens import TokenCounter
-from pipeline.llm import SHRINKABLE_ERRORS, LlmClient, LlmContextOverflow
+from pipeline.llm import SHRINKABLE_ERRORS, LlmClient, LlmTruncated
 from pipeline.schemas import ChapterKind, Line, TokenUsage
 
 log = logging.getLogger(__name__)
@@ -217,7 +218,13 @@ class BatchWriter:
                 first, first_usage = self(batch[:middle])
                 second, second_usage = self(batch[middle:])
                 return first + second, first_usage + second_usage
-            if not isinstance(error, LlmContextOverflow) or batch[0].tokens < 400:
+            if isinstance(error, LlmTruncated):
+                log.warning("%s; writing the chapter once more with twice the room", error)
+                return write_batch(
+                    batch, self.speakers, self.client, self.prompt,
+                    reply_tokens=2 * self.reply_tokens,
+                )  # fmt: skip
+            if batch[0].tokens < 400:
                 raise
             log.warning("%s; showing the chapter abridged to half", error)
             view = batch[0]

@@ -136,3 +136,25 @@ def test_the_cli_says_what_a_failed_run_spent(
     assert result.exit_code == 1
     assert "refused: No." in result.output
     assert "LLM before failing: 1 calls" in result.output and "cost unknown" in result.output
+
+
+class TruncatesFirstChapter(ScriptedModel):
+    cut = False
+
+    def __call__(self, request: ReceivedRequest) -> FakeReply:
+        if request.schema_name == "ChapterTexts" and not self.cut:
+            self.cut = True
+            return FakeReply(content='{"chapter_1": {"title": "cut', finish_reason="length")
+        return super().__call__(request)
+
+
+def test_a_single_chapter_cut_at_its_limit_gets_twice_the_room_once(
+    serve: Serve, short_hearing: SyntheticHearing
+) -> None:
+    server = serve(ServerProfile(tokenize=True), TruncatesFirstChapter())
+    context = store_hearing(short_hearing)
+    run_chapter(context, options=ChapteringOptions(batch_chapters=1))
+    limits = [r.body["max_tokens"] for r in server.requests if r.schema_name == "ChapterTexts"]
+    assert limits[:2] == [600, 1200] and set(limits[2:]) == {600}
+    chapters = context.store.read(SLUG, "chapters", Chapters)
+    assert len(chapters.chapters) == len(short_hearing.starts)
