@@ -203,7 +203,7 @@ def run_llm(
     estimator = None if settings.llm.configured else EstimatingClient(offline)
     client = estimator or LlmClient(settings.llm, settings.data_dir / "llm-cache")
     prompts = ChapterPrompts.load()
-    options = ChapteringOptions()
+    options = ChapteringOptions().fit_to_context(settings.llm)
     chapters, usage = chapter_with_llm(lines, speakers, client, prompts, token_counter(), options)
     return chapters, usage, estimator
 

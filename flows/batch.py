@@ -46,7 +46,7 @@ class BatchSummary:
             f"waiting for video {len(self.waiting_for_video)}, "
             f"failed {counts[HearingStatus.FAILED.value]}; "
             f"LLM tokens {usage.tokens_in} in / {usage.tokens_out} out, "
-            f"cost ${usage.cost_usd:.4f}"
+            f"cost {usage.cost_text}"
         )
 
 

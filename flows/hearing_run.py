@@ -160,7 +160,8 @@ def record_stage(
         outcome = run_stage(declaration, context, params=params, force=force, progress=progress)
     except Exception as error:
         with transaction(factory) as session:
-            fail_stage_run(session, run_id, describe_failure(error))
+            spent = getattr(error, "usage", None)  # an LlmError's tokens, spent before failing
+            fail_stage_run(session, run_id, describe_failure(error), spent)
         raise
     with transaction(factory) as session:
         finish_stage_run(session, run_id, outcome, note=outcome.unavailable)

@@ -66,13 +66,10 @@ class ModelPrice(BaseModel):
     output_per_million: float = Field(ge=0)
 
 
-def _default_prices() -> dict[str, ModelPrice]:
-    # Public list prices of common mini-class models (USD per million tokens).
-    return {
-        "gpt-4.1-mini": ModelPrice(input_per_million=0.40, output_per_million=1.60),
-        "gpt-4.1-nano": ModelPrice(input_per_million=0.10, output_per_million=0.40),
-        "gpt-4o-mini": ModelPrice(input_per_million=0.15, output_per_million=0.60),
-    }
+StructuredOutput = Literal[
+    "auto", "json_schema", "json_object", "guided_json", "structured_outputs", "ollama_format",
+    "plain",
+]
 
 
 class LlmSettings(BaseModel):
@@ -84,10 +81,31 @@ class LlmSettings(BaseModel):
     task_models: dict[str, str] = Field(
         default_factory=dict, description="model per task, e.g. {'boundaries': 'gpt-4.1'}"
     )
-    max_concurrency: int = Field(4, ge=1, le=64)
-    timeout_seconds: float = Field(120.0, gt=0)
-    max_retries: int = Field(4, ge=0, le=10)
-    prices: dict[str, ModelPrice] = Field(default_factory=_default_prices)
+    context_tokens: int = Field(
+        128_000, ge=2048, description="the model's context window; windows are sized from it"
+    )
+    task_context_tokens: dict[str, int] = Field(
+        default_factory=dict, description="context window per task, for per-task models"
+    )
+    structured_output: StructuredOutput = Field(
+        "auto", description="form of structured output; auto learns it from the server"
+    )
+    output_limit: Literal["auto", "max_tokens", "max_completion_tokens"] = Field(
+        "auto", description="the output-limit parameter the server honours"
+    )
+    max_concurrency: int | None = Field(
+        None, ge=1, le=64, description="parallel calls; default 1 for local servers, else 4"
+    )
+    timeout_seconds: float = Field(120.0, gt=0, description="per call, plus the share below")
+    timeout_seconds_per_1k_tokens: float | None = Field(
+        None, ge=0, description="added per thousand prompt and reply tokens; 120 local, else 30"
+    )
+    max_retries: int | None = Field(
+        None, ge=0, le=10, description="client retries; default 0 for local servers, else 4"
+    )
+    prices: dict[str, ModelPrice] = Field(
+        default_factory=dict, description="USD per million tokens per model, beyond OpenAI's"
+    )
 
     @property
     def configured(self) -> bool:
@@ -96,6 +114,9 @@ class LlmSettings(BaseModel):
 
     def model_for(self, task: str) -> str:
         return self.task_models.get(task, self.model)
+
+    def context_for(self, task: str) -> int:
+        return self.task_context_tokens.get(task, self.context_tokens)
 
 
 class LegistarSettings(BaseModel):

@@ -241,7 +241,8 @@ class TokenUsage(Contract):
     calls: int = Field(0, ge=0)
     tokens_in: int = Field(0, ge=0)
     tokens_out: int = Field(0, ge=0)
-    cost_usd: float = Field(0.0, ge=0)
+    cost_usd: float = Field(0.0, ge=0, description="of the priced calls only")
+    unpriced_calls: int = Field(0, ge=0, description="calls of models without a known price")
 
     def __add__(self, other: TokenUsage) -> TokenUsage:
         return TokenUsage(
@@ -249,4 +250,12 @@ class TokenUsage(Contract):
             tokens_in=self.tokens_in + other.tokens_in,
             tokens_out=self.tokens_out + other.tokens_out,
             cost_usd=self.cost_usd + other.cost_usd,
+            unpriced_calls=self.unpriced_calls + other.unpriced_calls,
         )
+
+    @property
+    def cost_text(self) -> str:
+        """The cost as "$0.0123", or "cost unknown" when a call went to a model without a price."""
+        if self.unpriced_calls:
+            return f"cost unknown ({self.unpriced_calls} calls of unpriced models)"
+        return f"${self.cost_usd:.4f}"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Settings, get_settings
+from pipeline.llm.client import forget_learned
 from tests.support.postgres import PostgresCluster, find_postgres_binaries
 
 # Nothing may reach a model hub or phone home during tests.
@@ -34,6 +35,7 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     monkeypatch.setenv("HEARINGS_DATA_DIR", str(data_dir))
     monkeypatch.chdir(tmp_path)
     get_settings.cache_clear()
+    forget_learned()  # a later test's fake LLM server may get the same port
     yield data_dir
     get_settings.cache_clear()
 

@@ -3,11 +3,14 @@
 Windows overlap; each proposal is kept from the window that owns its line (the owner
 boundary is the middle of the overlap), so a chapter that crosses a window edge is seen
 whole by at least one window. The chapters found so far travel into the next window as
-context, so the model can say the open chapter simply goes on.
+context, so the model can say the open chapter simply goes on. A window whose reply was cut
+at its limit, or which the server found too long for its context, is asked again as two
+halves (each owning half of the window's lines), and so on down to an eighth.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -26,14 +29,17 @@ from pipeline.chapters.render import (
 )
 from pipeline.chapters.tiling import Proposal
 from pipeline.chapters.tokens import TokenCounter
-from pipeline.llm import LlmClient
+from pipeline.llm import SHRINKABLE_ERRORS, LlmClient
 from pipeline.schemas import ChapterKind, Line, TokenUsage
 
+log = logging.getLogger(__name__)
+
 CONTEXT_CHAPTERS = 3
-# A window holds up to ~100 chapter starts of ~15 tokens each; the rest is headroom.
-BOUNDARY_OUTPUT_TOKENS = 3000
-# An entry's line number and speaker handle, and its share of the window's legend.
-ENTRY_OVERHEAD_TOKENS = 5
+# A window is halved at most this often (to an eighth): a model that never stops talking
+# must not cost hundreds of calls.
+MAX_SPLITS = 3
+# An entry's share of the window's legend (its line number and handle are counted).
+LEGEND_SHARE_TOKENS = 1
 KIND_GUIDE = {
     ChapterKind.OPENING_REMARKS: "the chair opens the hearing and frames its subject",
     ChapterKind.REMARKS: "a statement by a member or official that is not testimony",
@@ -66,6 +72,7 @@ class Window:
     entries: Sequence[Entry]
     owned_from: int
     owned_to: int
+    splits: int = 0  # how many times a larger window was halved to make this one
 
     @property
     def first_line(self) -> int:
@@ -75,12 +82,24 @@ class Window:
     def last_line(self) -> int:
         return self.entries[-1].stop_line - 1
 
+    def halves(self) -> tuple[Window, Window]:
+        """Two windows of half the entries each; the owned range splits where they meet."""
+        middle = len(self.entries) // 2
+        split = min(max(self.entries[middle].first_line, self.owned_from), self.owned_to)
+        return (
+            Window(self.entries[:middle], self.owned_from, split, self.splits + 1),
+            Window(self.entries[middle:], split, self.owned_to, self.splits + 1),
+        )
+
 
 def make_windows(
     entries: Sequence[Entry], counter: TokenCounter, budget: int, overlap: int
 ) -> list[Window]:
     """Consecutive runs of entries within `budget` tokens, sharing about `overlap` tokens."""
-    costs = [counter.count(entry.opening) + ENTRY_OVERHEAD_TOKENS for entry in entries]
+    costs = [
+        counter.count(f"[{entry.first_line}] S00: {entry.opening}") + LEGEND_SHARE_TOKENS
+        for entry in entries
+    ]
     spans: list[tuple[int, int]] = []
     first = 0
     while first < len(entries):
@@ -131,14 +150,16 @@ def propose_starts(
     *,
     window_tokens: int,
     overlap_tokens: int,
+    reply_tokens: int,
 ) -> tuple[list[Proposal], TokenUsage]:
     """Chapter starts for the whole hearing, window by window, and the tokens spent."""
-    windows = make_windows(condensed_entries(lines), counter, window_tokens, overlap_tokens)
+    pending = make_windows(condensed_entries(lines), counter, window_tokens, overlap_tokens)
     handles = speaker_handles(lines)
     found: list[Proposal] = []
     usage = TokenUsage()
     kinds = [{"value": kind.value, "meaning": meaning} for kind, meaning in KIND_GUIDE.items()]
-    for window in windows:
+    while pending:
+        window = pending.pop(0)
         variables = {
             "kinds": kinds,
             "first_line": window.first_line,
@@ -147,9 +168,21 @@ def propose_starts(
             "speakers": window_legend(window.entries, speakers, handles),
             "transcript": window_text(window.entries, handles),
         }
-        reply = client.ask(
-            "boundaries", prompt, variables, ChapterStarts, max_output_tokens=BOUNDARY_OUTPUT_TOKENS
-        )
+        try:
+            reply = client.ask(
+                "boundaries", prompt, variables, ChapterStarts, max_output_tokens=reply_tokens
+            )
+        except SHRINKABLE_ERRORS as error:
+            if len(window.entries) < 2 or window.splits >= MAX_SPLITS:
+                raise
+            log.warning(
+                "%s; asking again for lines %d–%d in two halves",
+                error,
+                window.first_line,
+                window.last_line,
+            )
+            pending[:0] = window.halves()
+            continue
         usage += reply.usage
         found.extend(
             Proposal(start.start_line, start.kind)

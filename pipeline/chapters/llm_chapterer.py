@@ -55,6 +55,7 @@ def llm_spans(
         counter,
         window_tokens=options.window_tokens,
         overlap_tokens=options.overlap_tokens,
+        reply_tokens=options.boundary_reply_tokens,
     )
     spans = enforce_invariants(
         proposals,
@@ -109,6 +110,8 @@ def chapter_with_llm(
         )
         for span, text in zip(spans, texts, strict=True)
     ]
-    summary, summary_usage = summarize_hearing(chapters, lines, client, prompts.summary, counter)
+    summary, summary_usage = summarize_hearing(
+        chapters, lines, client, prompts.summary, counter, max_tokens=options.max_outline_tokens
+    )
     result = Chapters(line_count=len(lines), chapters=chapters, summary=summary)
     return result, usage + writing_usage + summary_usage

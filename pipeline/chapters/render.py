@@ -153,6 +153,12 @@ def window_text(entries: Sequence[Entry], handles: dict[str, str]) -> str:
     return "\n".join(f"[{e.first_line}] {handles[e.speaker_label]}: {e.opening}" for e in entries)
 
 
+def prompt_samples(lines: Sequence[Line]) -> list[str]:
+    """Texts like those the prompts carry, to calibrate a token counter with."""
+    entries = condensed_entries(lines)
+    return [transcript_text(lines), window_text(entries, speaker_handles(lines))]
+
+
 def chapter_text(lines: Sequence[Line], speakers: SpeakerDirectory) -> str:
     """A chapter's full text, one paragraph per speaker turn, each headed by the name alone."""
     return "\n".join(

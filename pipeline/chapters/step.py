@@ -3,6 +3,8 @@
 The chapterer is the LLM when one is configured and the offline segmenter otherwise
 (or as asked). A failed run raises and leaves any earlier `chapters.json` untouched:
 the artifact is only ever replaced, atomically, by chapters that passed the tiling check.
+For the LLM, the token sizes are fitted to the models' context windows, and the tokens
+of every answered call are reported, on the error too when the run fails.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from typing import Literal
 from pipeline.chapters.llm_chapterer import TASKS, ChapterPrompts, chapter_with_llm
 from pipeline.chapters.offline import OFFLINE_VERSION, chapter_offline
 from pipeline.chapters.options import ChapteringOptions
-from pipeline.chapters.render import SpeakerDirectory
-from pipeline.chapters.tokens import token_counter
+from pipeline.chapters.render import SpeakerDirectory, prompt_samples
+from pipeline.chapters.tokens import counter_for
 from pipeline.config import LlmSettings
 from pipeline.errors import HearingsError
-from pipeline.llm import LlmClient
+from pipeline.llm import LlmClient, LlmError
+from pipeline.llm.endpoint import is_openai
 from pipeline.schemas import Chapters, Lines, SpeakerIdentities
 from pipeline.stages import Stage, StageCall, StageDeclaration
 
@@ -55,7 +58,11 @@ def _generator(call: StageCall, chapterer: str) -> dict[str, object]:
 
 
 def _options(call: StageCall) -> ChapteringOptions:
-    return call.params.get("options") or ChapteringOptions()
+    """The options asked for; for the LLM, with every size fitted to the model's context."""
+    options = call.params.get("options") or ChapteringOptions()
+    if resolve_chapterer(call.params.get("chapterer", "auto"), call.settings.llm) == "llm":
+        return options.fit_to_context(call.settings.llm)
+    return options
 
 
 def _chapter_options(call: StageCall) -> object:
@@ -73,11 +80,17 @@ def _chapter_stage(call: StageCall) -> Chapters:
     options = _options(call)
     if resolve_chapterer(call.params.get("chapterer", "auto"), call.settings.llm) == "offline":
         return chapter_offline(lines, speakers, options)
-    client = LlmClient(call.settings.llm, call.settings.data_dir / LLM_CACHE_FOLDER)
-    chapters, usage = chapter_with_llm(
-        lines, speakers, client, ChapterPrompts.load(), token_counter(), options
-    )
-    call.spent.append(usage)
+    llm = call.settings.llm
+    client = LlmClient(llm, call.settings.data_dir / LLM_CACHE_FOLDER)
+    counter = counter_for(client, is_openai(llm.base_url), prompt_samples(lines))
+    try:
+        chapters, _ = chapter_with_llm(lines, speakers, client, ChapterPrompts.load(), counter,
+                                       options)  # fmt: skip
+    except LlmError as error:
+        error.usage = client.spent  # what the answered calls cost, for the failed StageRun
+        raise
+    finally:
+        call.spent.append(client.spent)
     return chapters
 
 

@@ -98,9 +98,13 @@ def summarize_hearing(
     client: LlmClient,
     prompt: Prompt,
     counter: TokenCounter,
+    *,
+    max_tokens: int | None = None,
 ) -> tuple[str, TokenUsage]:
+    """One paragraph for the hearing; the outline stays within `max_tokens` (the context)."""
     transcript_tokens = counter.count(transcript_text(lines))
     budget = max(OUTLINE_MIN_TOKENS, round(OUTLINE_SHARE * transcript_tokens))
+    budget = min(budget, max_tokens) if max_tokens else budget
     variables = {"chapters": outline(chapters, lines, counter, budget)}
     reply = client.ask("summary", prompt, variables, HearingSummary, max_output_tokens=600)
     return reply.value.summary, reply.usage

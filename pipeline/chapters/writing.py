@@ -11,11 +11,15 @@ token budget and a number of chapters. Each is shown under its own heading and a
 under its own key (`chapter_1`, `chapter_2`, …) whose schema is its kind's. The reply
 schema is built for the batch, so it holds exactly the chapters asked for, in order: in
 JSON-schema mode the server enforces it, and in every mode pydantic rejects a missing,
-extra or wrong-kind entry, which the client re-asks once before failing.
+extra or wrong-kind entry, which the client re-asks once before failing. A batch whose
+reply was cut at its limit, or which overflowed the model's context, is written again as
+two halves; a single chapter cut at its limit gets twice the room once, and one that
+overflows the context is shown abridged to half its tokens, once.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,12 +33,14 @@ from pipeline.chapters.prompts import Prompt
 from pipeline.chapters.render import SpeakerDirectory, chapter_text, speaker_list
 from pipeline.chapters.tiling import Span
 from pipeline.chapters.tokens import TokenCounter
-from pipeline.llm import LlmClient
+from pipeline.llm import SHRINKABLE_ERRORS, LlmClient, LlmTruncated
 from pipeline.schemas import ChapterKind, Line, TokenUsage
 
-TESTIMONY_KINDS = frozenset({ChapterKind.AGENCY_TESTIMONY, ChapterKind.PUBLIC_TESTIMONY})
+log = logging.getLogger(__name__)
 # Title, 1–3 sentences and 3–5 bullets take about 250 tokens; the rest is headroom.
-OUTPUT_TOKENS_PER_CHAPTER = 600
+CHAPTER_REPLY_TOKENS = 600
+
+TESTIMONY_KINDS = frozenset({ChapterKind.AGENCY_TESTIMONY, ChapterKind.PUBLIC_TESTIMONY})
 
 
 class ChapterText(BaseModel):
@@ -167,6 +173,8 @@ def write_batch(
     speakers: SpeakerDirectory,
     client: LlmClient,
     prompt: Prompt,
+    *,
+    reply_tokens: int = CHAPTER_REPLY_TOKENS,
 ) -> tuple[list[ChapterText], TokenUsage]:
     variables = {
         "speakers": speaker_list([line for view in batch for line in view.shown], speakers),
@@ -181,14 +189,51 @@ def write_batch(
     }
     schema = batch_schema(tuple(view.span.kind for view in batch))
     reply = client.ask(
-        "chapter",
-        prompt,
-        variables,
-        schema,
-        max_output_tokens=OUTPUT_TOKENS_PER_CHAPTER * len(batch),
+        "chapter", prompt, variables, schema, max_output_tokens=reply_tokens * len(batch)
     )
     texts = [getattr(reply.value, batch_key(position)) for position in range(len(batch))]
     return texts, reply.usage
+
+
+@dataclass(frozen=True)
+class BatchWriter:
+    """Writes a batch, in halves when the whole is too much for one call."""
+
+    lines: Sequence[Line]
+    speakers: SpeakerDirectory
+    client: LlmClient
+    prompt: Prompt
+    counter: TokenCounter
+    reply_tokens: int
+
+    def __call__(self, batch: Sequence[ChapterView]) -> tuple[list[ChapterText], TokenUsage]:
+        try:
+            return write_batch(
+                batch, self.speakers, self.client, self.prompt, reply_tokens=self.reply_tokens
+            )
+        except SHRINKABLE_ERRORS as error:
+            if len(batch) > 1:
+                log.warning("%s; writing %d chapters in two halves", error, len(batch))
+                middle = len(batch) // 2
+                first, first_usage = self(batch[:middle])
+                second, second_usage = self(batch[middle:])
+                return first + second, first_usage + second_usage
+            if isinstance(error, LlmTruncated):
+                log.warning("%s; writing the chapter once more with twice the room", error)
+                return write_batch(
+                    batch, self.speakers, self.client, self.prompt,
+                    reply_tokens=2 * self.reply_tokens,
+                )  # fmt: skip
+            if batch[0].tokens < 400:
+                raise
+            log.warning("%s; showing the chapter abridged to half", error)
+            view = batch[0]
+            smaller = chapter_view(
+                view.span, self.lines, self.speakers, self.counter, view.tokens // 2
+            )
+            return write_batch(
+                [smaller], self.speakers, self.client, self.prompt, reply_tokens=self.reply_tokens
+            )
 
 
 def write_chapters(
@@ -204,10 +249,8 @@ def write_chapters(
     views = [
         chapter_view(span, lines, speakers, counter, options.max_chapter_tokens) for span in spans
     ]
-    batches = batch_views(views, options)
-    with ThreadPoolExecutor(max_workers=client.settings.max_concurrency) as pool:
-        written = list(
-            pool.map(lambda batch: write_batch(batch, speakers, client, prompt), batches)
-        )
+    writer = BatchWriter(lines, speakers, client, prompt, counter, options.chapter_reply_tokens)
+    with ThreadPoolExecutor(max_workers=client.concurrency) as pool:
+        written = list(pool.map(writer, batch_views(views, options)))
     texts = [text for batch_texts, _ in written for text in batch_texts]
     return texts, sum((usage for _, usage in written), TokenUsage())

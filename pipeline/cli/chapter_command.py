@@ -25,6 +25,7 @@ from models.db import (
 from pipeline.chapters.step import CHAPTER_STAGE, ChaptererChoice
 from pipeline.cli.common import console, load_settings_or_fail
 from pipeline.config import Settings
+from pipeline.llm import LlmError
 from pipeline.progress import NO_PROGRESS
 from pipeline.stages import HearingContext, Outcome, run_stage
 from pipeline.store.hearing_lock import HearingLock
@@ -71,12 +72,20 @@ def chapter(
     """Split a hearing's lines into typed chapters with titles, summaries and bullets."""
     settings = load_settings_or_fail()
     context = HearingContext.for_slug(slug, settings)
-    result = _run_chapter(context, {"chapterer": chapterer}, force)
+    try:
+        result = _run_chapter(context, {"chapterer": chapterer}, force)
+    except LlmError as error:
+        spent = error.usage
+        console.print(
+            f"LLM before failing: {spent.calls} calls, {spent.tokens_in} tokens in, "
+            f"{spent.tokens_out} out, {spent.cost_text}"
+        )
+        raise
     state = "fresh, skipped" if result.skipped else "written"
     console.print(f"{slug}: {result.summary} — chapters.json {state}")
     usage = result.usage
     if usage.calls:
         console.print(
             f"LLM: {usage.calls} calls, {usage.tokens_in} tokens in, {usage.tokens_out} out, "
-            f"≈ ${usage.cost_usd:.4f}"
+            f"{usage.cost_text}"
         )

@@ -73,7 +73,7 @@ def print_report(report: HearingReport) -> None:
     console.print(table)
     usage = report.usage
     console.print(
-        f"LLM: {usage.tokens_in} tokens in, {usage.tokens_out} out, ${usage.cost_usd:.4f}"
+        f"LLM: {usage.tokens_in} tokens in, {usage.tokens_out} out, {usage.cost_text}"
     )
 
 

@@ -60,7 +60,7 @@ def propose(
             "no LLM is configured (HEARINGS_LLM__BASE_URL / HEARINGS_LLM__API_KEY): "
             "a chapter can only be regenerated with one"
         )
-    options = options or ChapteringOptions()
+    options = (options or ChapteringOptions()).fit_to_context(settings)
     kind = ChapterKind(chapter.kind)
     span = Span(chapter.start_line, chapter.stop_line, kind)
     schema_lines = [
@@ -71,7 +71,10 @@ def propose(
     directory = speaker_directory(speakers)
     view = chapter_view(span, schema_lines, directory, token_counter(), options.max_chapter_tokens)
     prompt = load_prompt(CHAPTER_PROMPT)
-    texts, usage = write_batch([view], directory, LlmClient(settings, None), prompt)
+    client = LlmClient(settings, None)
+    texts, usage = write_batch(
+        [view], directory, client, prompt, reply_tokens=options.chapter_reply_tokens
+    )
     written = texts[0]
     text = ChapterText(
         kind=kind.value,

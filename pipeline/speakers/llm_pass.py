@@ -101,7 +101,7 @@ class LlmNamer:
             for i in range(0, len(labels), self.labels_per_call)
         ]
         common = {"roster": roster_text(roster) or "(none)", "agenda": list(agenda)[:AGENDA_ITEMS]}
-        with ThreadPoolExecutor(max_workers=self.client.settings.max_concurrency) as pool:
+        with ThreadPoolExecutor(max_workers=self.client.concurrency) as pool:
             answers = pool.map(lambda chunk: self._ask(transcript, chunk, common), chunks)
             return [proposal for chunk_answers in answers for proposal in chunk_answers]
 

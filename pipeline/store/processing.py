@@ -138,10 +138,16 @@ def finish_stage_run(
     run.error = note
 
 
-def fail_stage_run(session: Session, run_id: int, error: str) -> None:
+def fail_stage_run(
+    session: Session, run_id: int, error: str, usage: TokenUsage | None = None
+) -> None:
+    """Record a failed stage, with the LLM tokens its answered calls cost before it failed."""
     run = session.get_one(StageRun, run_id)
     _close(run, StageStatus.FAILED)
     run.error = error[:MAX_ERROR_CHARS]
+    if usage is not None:
+        run.tokens_in, run.tokens_out = usage.tokens_in, usage.tokens_out
+        run.cost_usd = usage.cost_usd
 
 
 def close_interrupted_runs(session: Session, slug: str) -> int:

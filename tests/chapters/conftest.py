@@ -13,6 +13,7 @@ from pipeline.config import get_settings
 from pipeline.stages import HearingContext, Outcome, run_stage
 from tests.chapters.synthetic import ScriptedModel, SyntheticHearing, synthetic_hearing
 from tests.support.fake_openai import FakeOpenAI
+from tests.support.llm_profiles import ServerProfile
 
 API_KEY = "sk-test-never-shown"
 SLUG = "council-hearing"
@@ -20,11 +21,14 @@ SLUG = "council-hearing"
 
 @pytest.fixture
 def fake_llm(isolated_settings: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
-    """An LLM endpoint configured in the settings; timeouts and retries kept small."""
-    with FakeOpenAI(ScriptedModel()) as server:
+    """A local LLM endpoint configured in the settings; timeouts and retries kept small."""
+    # It counts tokens for the client (as llama.cpp and vLLM do), so windows are sized by
+    # the same count the server bills.
+    with FakeOpenAI(ScriptedModel(), profile=ServerProfile(tokenize=True)) as server:
         monkeypatch.setenv("HEARINGS_LLM__BASE_URL", server.base_url)
         monkeypatch.setenv("HEARINGS_LLM__API_KEY", API_KEY)
         monkeypatch.setenv("HEARINGS_LLM__TIMEOUT_SECONDS", "0.5")
+        monkeypatch.setenv("HEARINGS_LLM__TIMEOUT_SECONDS_PER_1K_TOKENS", "0")
         monkeypatch.setenv("HEARINGS_LLM__MAX_RETRIES", "2")
         get_settings.cache_clear()
         yield server

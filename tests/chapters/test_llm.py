@@ -47,7 +47,12 @@ def client(cache: Path | None = None) -> LlmClient:
     return LlmClient(get_settings().llm, cache)
 
 
-def test_a_normal_answer_is_validated_and_priced(fake_llm: FakeOpenAI, prompt: Prompt) -> None:
+def test_a_normal_answer_is_validated_and_priced(
+    fake_llm: FakeOpenAI, prompt: Prompt, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    price = {"input_per_million": 0.40, "output_per_million": 1.60}
+    monkeypatch.setenv("HEARINGS_LLM__PRICES", json.dumps({"gpt-4.1-mini": price}))
+    get_settings.cache_clear()
     fake_llm.script(FakeReply.json(GOOD))
     reply = client().ask("verdict", prompt, {"question": "Is it?"}, Verdict)
     assert reply.value == Verdict(**GOOD)
@@ -60,6 +65,15 @@ def test_a_normal_answer_is_validated_and_priced(fake_llm: FakeOpenAI, prompt: P
     assert reply.usage.calls == 1 and reply.usage.tokens_in == request.tokens_in
     expected_cost = (reply.usage.tokens_in * 0.40 + reply.usage.tokens_out * 1.60) / 1e6
     assert reply.usage.cost_usd == pytest.approx(expected_cost)
+    assert reply.usage.unpriced_calls == 0
+
+
+def test_a_model_without_a_price_has_an_unknown_cost(fake_llm: FakeOpenAI, prompt: Prompt) -> None:
+    """The default model name on a local server is not OpenAI's gpt-4.1-mini: no price."""
+    fake_llm.script(FakeReply.json(GOOD))
+    usage = client().ask("verdict", prompt, {"question": "Is it?"}, Verdict).usage
+    assert (usage.calls, usage.cost_usd, usage.unpriced_calls) == (1, 0.0, 1)
+    assert usage.cost_text.startswith("cost unknown")
 
 
 def test_invalid_json_is_re_asked_once_with_the_error(fake_llm: FakeOpenAI, prompt: Prompt) -> None:
@@ -125,21 +139,6 @@ def test_a_cached_reply_costs_nothing(fake_llm: FakeOpenAI, prompt: Prompt, tmp_
     assert (first.cached, again.cached) == (False, True)
     assert again.value == first.value and again.usage.calls == 0
     assert len(fake_llm.requests) == 1
-
-
-def test_a_server_without_json_schema_gets_plain_json(
-    isolated_settings: Path, monkeypatch: pytest.MonkeyPatch, prompt: Prompt
-) -> None:
-    with FakeOpenAI(json_schema=False) as server:
-        monkeypatch.setenv("HEARINGS_LLM__BASE_URL", server.base_url)
-        get_settings.cache_clear()
-        server.script(FakeReply(content="```json\n" + json.dumps(GOOD) + "\n```"))
-        llm = client()
-        assert llm.ask("verdict", prompt, {"question": "Is it?"}, Verdict).value.score == 3
-        assert llm.mode == "json"
-        plain = server.requests[-1]
-        assert "response_format" not in plain.body
-        assert '"score"' in plain.messages[0]["content"]
 
 
 def test_prompts_refuse_undefined_variables(prompt: Prompt, tmp_path: Path) -> None:

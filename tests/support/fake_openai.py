@@ -4,23 +4,30 @@ It answers `POST /v1/chat/completions` like the real API (status codes, `Retry-A
 `finish_reason`, `refusal`, `usage`), records every request, counts the tokens it
 received, and checks the JSON schema a client sends in `response_format` against the
 rules of OpenAI's strict mode, answering 400 as OpenAI does when a schema breaks them.
+
+A `ServerProfile` makes it behave like another server: llama-cpp-python's (`LLAMA_CPP`:
+HTTP 500 on `json_schema`, `json_object`+`schema` instead, `max_completion_tokens`
+ignored, raw newlines inside JSON strings, a context limit with its own message, one slot
+that keeps computing requests their client abandoned, a `/extras/tokenize/count` endpoint
+and a tokenizer that cuts finer than 4 characters a token), or any one of those traits.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from pipeline.chapters.tokens import token_counter
+from tests.support.llm_profiles import LLAMA_CPP_FORMAT_ERROR, OPENAI, ServerProfile
 from tests.support.loopback import LoopbackServer
 
 
@@ -104,17 +111,20 @@ def walk(node: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 class FakeOpenAI:
-    """Answers scripted replies first, in order, then asks `responder`.
+    """Answers scripted replies first, in order, then asks `responder`."""
 
-    `json_schema=False` mimics a server without structured outputs (400 on a schema).
-    """
-
-    def __init__(self, responder: Responder | None = None, *, json_schema: bool = True) -> None:
+    def __init__(
+        self, responder: Responder | None = None, *, profile: ServerProfile = OPENAI
+    ) -> None:
         self.responder = responder
-        self.supports_json_schema = json_schema
+        self.profile = profile
         self.requests: list[ReceivedRequest] = []
+        self.abandoned = 0  # answers nobody was waiting for any more
+        self.in_flight = 0
+        self.most_in_flight = 0  # the most requests it was computing at once
         self._scripted: deque[FakeReply] = deque()
         self._lock = threading.Lock()
+        self._slot = threading.Lock()
         self._server = LoopbackServer(self._handler_class())
 
     @property
@@ -136,24 +146,90 @@ class FakeOpenAI:
         self._server.stop()
 
     def reply_to(self, request: ReceivedRequest) -> FakeReply:
-        body = request.body
         with self._lock:
             self.requests.append(request)
-        response_format = body.get("response_format") or {}
-        if response_format.get("type") == "json_schema":
-            if not self.supports_json_schema:
+        rejection = self.rejection(request)
+        if rejection is not None:
+            return rejection
+        with self._lock:
+            reply = self._scripted.popleft() if self._scripted else None
+        if reply is None:
+            if self.responder is None:
+                raise AssertionError("the fake server received a request nobody scripted")
+            reply = self.responder(request)
+        return self.within_limit(self.reshaped(reply), request)
+
+    def compute(self, request: ReceivedRequest) -> FakeReply:
+        with self._lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            reply = self.reply_to(request)
+            time.sleep(reply.delay_seconds)
+            return reply
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def rejection(self, request: ReceivedRequest) -> FakeReply | None:
+        """The answer to a request this server cannot take, as that server words it."""
+        response_format = request.body.get("response_format") or {}
+        kind = response_format.get("type")
+        if kind == "json_schema":
+            if self.profile.json_schema_status is not None:
                 return FakeReply(
-                    status=400, error_message="response_format json_schema is not supported"
+                    status=self.profile.json_schema_status, error_message=LLAMA_CPP_FORMAT_ERROR
                 )
             problems = strict_schema_problems(response_format["json_schema"]["schema"])
             if problems:
                 return FakeReply(status=400, error_message="Invalid schema: " + "; ".join(problems))
-        with self._lock:
-            if self._scripted:
-                return self._scripted.popleft()
-        if self.responder is None:
-            raise AssertionError("the fake server received a request nobody scripted")
-        return self.responder(request)
+        if (
+            kind == "json_object"
+            and "schema" in response_format
+            and not self.profile.json_object_schema
+        ):
+            return FakeReply(status=400, error_message="Unrecognized request argument: schema")
+        for name in self.profile.rejected_limits:
+            if name in request.body:
+                return FakeReply(
+                    status=400,
+                    error_message=f"Unsupported parameter: '{name}' is not supported with this "
+                    "model.",
+                )
+        limit = self.limit(request)
+        if (
+            self.profile.context_tokens
+            and request.tokens_in + (limit or 0) > self.profile.context_tokens
+        ):
+            return FakeReply(
+                status=400,
+                error_message=(
+                    f"This model's maximum context length is {self.profile.context_tokens} tokens. "
+                    f"However, you requested {request.tokens_in + (limit or 0)} tokens "
+                    f"({request.tokens_in} in the messages, {limit} in the completion). "
+                    "Please reduce the length of the messages or completion."
+                ),
+            )
+        return None
+
+    def limit(self, request: ReceivedRequest) -> int | None:
+        limits = [
+            request.body[name] for name in self.profile.honoured_limits if name in request.body
+        ]
+        return min(limits) if limits else None
+
+    def reshaped(self, reply: FakeReply) -> FakeReply:
+        if not self.profile.raw_newlines or reply.content is None:
+            return reply
+        return replace(reply, content=reply.content.replace(". ", ".\n"))
+
+    def within_limit(self, reply: FakeReply, request: ReceivedRequest) -> FakeReply:
+        """A reply longer than the honoured output limit is cut there, as a server would."""
+        limit = self.limit(request)
+        if limit is None or reply.content is None or self.profile.count(reply.content) <= limit:
+            return reply
+        characters = int(limit * (self.profile.characters_per_token or 4))
+        return replace(reply, content=reply.content[:characters], finish_reason="length")
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -161,16 +237,29 @@ class FakeOpenAI:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                counter = token_counter()
-                tokens = sum(counter.count(m.get("content") or "") for m in body["messages"])
+                if self.path.endswith("/extras/tokenize/count") and fake.profile.tokenize:
+                    count = fake.profile.count(body["input"])
+                    return self._send_json(200, {"count": count})
+                if not self.path.endswith("/chat/completions"):
+                    return self._send_json(404, {"detail": "Not Found"})
+                tokens = sum(fake.profile.count(m.get("content") or "") for m in body["messages"])
                 headers = {name.lower(): value for name, value in self.headers.items()}
                 request = ReceivedRequest(body, headers, tokens)
-                reply = fake.reply_to(request)
-                time.sleep(reply.delay_seconds)
+                slot = fake._slot if fake.profile.single_slot else contextlib.nullcontext()
+                with slot:  # a single slot computes each request to the end, wanted or not
+                    reply = fake.compute(request)
                 self._send(reply, request)
 
+            def _send_json(self, status: int, payload: dict[str, Any]) -> None:
+                encoded = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(encoded)))
+                self.end_headers()
+                self.wfile.write(encoded)
+
             def _send(self, reply: FakeReply, request: ReceivedRequest) -> None:
-                payload = completion_payload(reply, request.body, request.tokens_in)
+                payload = completion_payload(reply, request.body, request.tokens_in, fake.profile)
                 encoded = json.dumps(payload).encode()
                 try:
                     self.send_response(reply.status)
@@ -183,7 +272,8 @@ class FakeOpenAI:
                     self.end_headers()
                     self.wfile.write(encoded)
                 except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (a timeout test): nothing to answer
+                    with fake._lock:  # the client gave up (a timeout test)
+                        fake.abandoned += 1
 
             def log_message(self, *_: object) -> None:
                 pass
@@ -191,10 +281,12 @@ class FakeOpenAI:
         return Handler
 
 
-def completion_payload(reply: FakeReply, body: dict[str, Any], tokens_in: int) -> dict[str, Any]:
+def completion_payload(
+    reply: FakeReply, body: dict[str, Any], tokens_in: int, profile: ServerProfile = OPENAI
+) -> dict[str, Any]:
     if reply.status != 200:
         return {"error": {"message": reply.error_message, "type": "invalid_request_error"}}
-    tokens_out = token_counter().count(reply.content or reply.refusal or "")
+    tokens_out = profile.count(reply.content or reply.refusal or "")
     message = {"role": "assistant", "content": reply.content, "refusal": reply.refusal}
     return {
         "id": "chatcmpl-fake",
