@@ -73,6 +73,22 @@ def show(
         if not hearing.chapters:
             console.print("[dim]No chapters yet: run `hearings ingest` for this hearing.[/]")
         names = {speaker.label: speaker.display_name for speaker in hearing.speakers}
-        for chapter in hearing.chapters:
+        for chapter in (chapter for chapter in hearing.chapters if not chapter.detached):
             lines = hearing.lines[chapter.start_line : chapter.stop_line] if with_lines else []
             _print_chapter(chapter, lines, names)
+        _print_kept_aside(hearing)
+
+
+def _print_kept_aside(hearing: Hearing) -> None:
+    """A person's chapters and names that a new transcript left without a place."""
+    flagged = [c for c in hearing.chapters if c.detached] + [
+        s for s in hearing.speakers if s.review_flag
+    ]
+    if flagged:
+        console.print("\n[bold yellow]Kept aside for review[/]")
+    for chapter in (c for c in hearing.chapters if c.detached):
+        flag = escape(chapter.review_flag or "")
+        console.print(f"  [dim]chapter[/] {escape(chapter.title)}: {flag}")
+    for speaker in (s for s in hearing.speakers if s.review_flag):
+        flag = escape(speaker.review_flag or "")
+        console.print(f"  [dim]speaker[/] {escape(speaker.display_name)}: {flag}")

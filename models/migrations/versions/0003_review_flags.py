@@ -1,0 +1,34 @@
+"""review flags: chapters and speakers a re-run could not re-anchor
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-01 22:10:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0003"
+down_revision: str | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("chapter") as batch:
+        batch.add_column(
+            sa.Column("detached", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+        batch.add_column(sa.Column("review_flag", sa.Text(), nullable=True))
+    with op.batch_alter_table("speaker") as batch:
+        batch.add_column(sa.Column("review_flag", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("speaker") as batch:
+        batch.drop_column("review_flag")
+    with op.batch_alter_table("chapter") as batch:
+        batch.drop_column("review_flag")
+        batch.drop_column("detached")
