@@ -18,7 +18,6 @@ from prefect.client.schemas.objects import TaskRun
 from prefect.runtime import flow_run
 from prefect.states import State
 
-from flows.captions import bring_captions
 from flows.runtime import gpu_slot, run_log, session_factory
 from models.db import transaction
 from pipeline import media_steps
@@ -138,9 +137,9 @@ def acquire_task(
     slug: str, source: str, captions: str | None = None, force: bool = False
 ) -> StageOutcome:
     def step(context: HearingContext) -> StageResult:
-        result = media_steps.run_acquire(context, source, force=force, progress=DownloadProgress())
-        bring_captions(context, captions)
-        return result
+        return media_steps.run_acquire(
+            context, source, captions=captions, force=force, progress=DownloadProgress()
+        )
 
     return run_recorded(slug, Stage.ACQUIRE, step)
 

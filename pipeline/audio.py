@@ -42,6 +42,10 @@ class NoAudioStreamError(AudioError):
     """A container with video or data only."""
 
 
+class NotMediaFileError(AudioError):
+    """A local file that no decoder reads as audio (a text file, a system file...)."""
+
+
 class TruncatedMediaError(AudioError):
     """Cut off (an interrupted download) or not media at all."""
 
@@ -58,6 +62,18 @@ def media_duration(path: Path) -> float | None:
     except (av.error.FFmpegError, OSError):
         return None
     return None
+
+
+def check_media_file(path: Path) -> None:
+    """Refuse a local file that is not audio or video, before anything is stored for it."""
+    try:
+        with av.open(str(path)) as container:
+            if container.streams.audio:
+                return
+            reason = "it has no audio stream"
+    except (av.error.FFmpegError, OSError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+    raise NotMediaFileError(f"{path} is not an audio or video file ({reason})")
 
 
 def _open(path: Path) -> av.container.InputContainer:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.acquire import CAPTIONS_FILE, Progress, acquire
+from pipeline.acquire import CAPTIONS_FILE, Progress, acquire, check_source, sibling_captions
 from pipeline.artifacts import ArtifactError, file_sha256, fingerprint, run_cached
 from pipeline.asr import load_glossary, transcribe
 from pipeline.attribution import attribute
@@ -23,7 +23,7 @@ from pipeline.roster import ROSTER_ARTIFACT, Roster
 from pipeline.schemas import Diarization, Lines, SourceInfo, Transcript
 from pipeline.stages import HearingContext, Stage, StageResult
 
-ACQUIRE_VERSION = "1"
+ACQUIRE_VERSION = "2"
 AUDIO_VERSION = "1"
 TRANSCRIBE_VERSION = "1"
 DIARIZE_VERSION = "1"
@@ -49,20 +49,34 @@ def _glossary(context: HearingContext) -> list[str]:
     return terms
 
 
-def _local_file_stamp(source: str) -> list[int] | None:
-    """Size and modification time of a local source, so that a replaced file is re-read."""
-    path = Path(source)
-    if "://" in source or not path.is_file():
+def _local_file_stamp(source: str | None) -> list[int] | None:
+    """Size and modification time of a local file, so that a replaced file is re-read."""
+    path = Path(source) if source else None
+    if path is None or "://" in str(source) or not path.is_file():
         return None
     status = path.stat()
     return [status.st_size, status.st_mtime_ns]
 
 
+def _acquire_key(source: str, captions: str | None) -> str:
+    """The source and its captions, with the size and time of whichever are local files."""
+    if captions is None and check_source(source) == "file":
+        captions = sibling_captions(source)
+    stamps = [_local_file_stamp(source), _local_file_stamp(captions)]
+    return fingerprint("acquire", ACQUIRE_VERSION, source, captions, stamps)
+
+
 def run_acquire(
-    context: HearingContext, source: str, *, force: bool = False, progress: Progress | None = None
+    context: HearingContext,
+    source: str,
+    *,
+    captions: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
 ) -> StageResult:
-    """`media.*`, `source.json` and, when the source offers them, `captions.vtt`."""
-    key = fingerprint("acquire", ACQUIRE_VERSION, source, _local_file_stamp(source))
+    """`media.*`, `source.json` and `captions.vtt` (from `captions`, or what the source
+    offers); a changed local source or captions file makes it run again."""
+    key = _acquire_key(source, captions)
     if context.store.is_fresh(context.slug, "source", key):
         recorded = context.store.read(context.slug, "source", SourceInfo)
         force = force or not (_folder(context) / recorded.media_file).is_file()
@@ -73,7 +87,7 @@ def run_acquire(
         SourceInfo,
         stage_version=ACQUIRE_VERSION,
         input_fingerprint=key,
-        compute=lambda: acquire(source, _folder(context), progress=progress),
+        compute=lambda: acquire(source, _folder(context), captions=captions, progress=progress),
         force=force,
     )
     minutes = f"{info.duration_seconds / 60:.1f} min" if info.duration_seconds else "? min"

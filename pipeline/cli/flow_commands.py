@@ -26,6 +26,7 @@ from pipeline.store.processing import (
     ensure_manual_hearing,
     hearing_by_event,
     latest_stage_runs,
+    normalize_source,
 )
 
 if TYPE_CHECKING:
@@ -46,9 +47,23 @@ NOTE_CHARS = 90
 STATUS_MARKS = {"succeeded": "[green]✓[/]", "skipped": "[dim]–[/]", "failed": "[red]✗[/]"}
 
 
+def refuse_non_media(sources: list[str]) -> None:
+    """A local file that is not audio or video stops the command before anything is stored."""
+    from pipeline.acquire import AcquireError, check_media_source
+    from pipeline.audio import AudioError
+
+    for source in sources:
+        try:
+            check_media_source(normalize_source(source))
+        except (AcquireError, AudioError, SourceNotFound) as error:
+            fail(str(error))
+
+
 def _resolve_slug(source: str | None, event_id: int | None, title: str | None) -> str:
     if (source is None) == (event_id is None):
         fail("give either a URL or file, or --event ID")
+    if source is not None:
+        refuse_non_media([source])
     factory = open_database(load_settings_or_fail())
     try:
         with transaction(factory) as session:
@@ -123,6 +138,7 @@ def backfill(
     """Process past hearings: by event id, URL, file, or the dates they were held."""
     if not (sources or event_ids or since):
         fail("give URLs or files, --event ID, or --since DATE")
+    refuse_non_media(sources or [])
     open_database(load_settings_or_fail())
     from flows.backfill import backfill as backfill_flow
 
