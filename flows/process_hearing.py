@@ -31,6 +31,7 @@ from models.db import transaction
 from pipeline.artifacts import ArtifactStore, fingerprint
 from pipeline.chapters.step import ChaptererChoice
 from pipeline.config import get_settings
+from pipeline.llm import LlmUnavailable
 from pipeline.roster import ROSTER_ARTIFACT, Roster
 from pipeline.schemas import TokenUsage
 from pipeline.stages import Stage
@@ -111,6 +112,26 @@ class NothingToProcess(ValueError):
     """The hearing has no video (yet): nothing is changed."""
 
 
+class LlmUnreachable(RuntimeError):
+    """The LLM could not be reached; the hearing keeps its earlier chapters and status."""
+
+
+def _llm_unreachable(error: BaseException) -> bool:
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, LlmUnavailable):
+            return True
+        cause = cause.__cause__
+    return False
+
+
+def _previous_state(slug: str) -> tuple[HearingStatus, bool]:
+    """The hearing's status before this run, and whether it has chapters to keep."""
+    with session_factory()() as session:
+        hearing = hearing_by_slug(session, slug)
+        return HearingStatus(hearing.status), bool(hearing.chapters)
+
+
 def _check_processable(slug: str) -> None:
     """Fail before anything changes for an unknown hearing or one without a video."""
     with session_factory()() as session:
@@ -180,11 +201,18 @@ def process_hearing(
     except HearingBusy as busy:
         log.warning("%s", busy)
         return HearingReport(slug, "busy", message=str(busy))
+    previous, has_chapters = _previous_state(slug)
     try:
         ensure_gpu_limit()
         outcomes = StageRunner(slug, lock, from_stage, chapterer).run(*_start(slug))
         _finish(slug, HearingStatus.DRAFT)
     except Exception as error:
+        if _llm_unreachable(error) and has_chapters:
+            _finish(slug, previous)
+            raise LlmUnreachable(
+                f"the LLM could not be reached ({error}); {slug} keeps its earlier chapters "
+                f"and its status ({previous.value})"
+            ) from error
         _finish(slug, HearingStatus.FAILED, f"{type(error).__name__}: {error}")
         raise
     finally:

@@ -16,7 +16,7 @@ from pipeline.chapters.options import ChapteringOptions
 from pipeline.chapters.render import SpeakerDirectory
 from pipeline.chapters.tokens import token_counter
 from pipeline.config import LlmSettings
-from pipeline.llm import LlmClient
+from pipeline.llm import LlmClient, LlmUnavailable
 from pipeline.schemas import Chapters, Lines, SpeakerIdentities, TokenUsage
 from pipeline.stages import HearingContext, Stage, StageResult
 
@@ -28,6 +28,10 @@ ChaptererChoice = Literal["auto", "llm", "offline"]
 
 class ChapteringError(RuntimeError):
     """The chapter stage cannot run as asked."""
+
+
+class NoSpeechFound(ChapteringError):
+    """The hearing's transcript has no lines: nothing to chapter, nothing to review."""
 
 
 def resolve_chapterer(choice: ChaptererChoice, settings: LlmSettings) -> Literal["llm", "offline"]:
@@ -86,6 +90,10 @@ def run_chapter(
     options = options or ChapteringOptions()
     resolved = resolve_chapterer(chapterer, context.settings.llm)
     lines = context.store.read(context.slug, "lines", Lines).lines
+    if not lines:
+        raise NoSpeechFound(
+            "no speech found: the transcript has no lines (silent media, or empty captions)"
+        )
     speakers, speakers_fingerprint = read_speakers(context)
     prompts = ChapterPrompts.load() if resolved == "llm" else None
     input_fingerprint = stage_fingerprint(context, resolved, speakers_fingerprint, prompts, options)
@@ -101,20 +109,51 @@ def run_chapter(
         spent.append(usage)
         return chapters
 
-    chapters, skipped = run_cached(
-        context.store,
-        context.slug,
-        ARTIFACT,
-        Chapters,
-        stage_version=STAGE_VERSION,
-        input_fingerprint=input_fingerprint,
-        compute=compute,
-        force=force,
-    )
+    try:
+        chapters, skipped = run_cached(
+            context.store,
+            context.slug,
+            ARTIFACT,
+            Chapters,
+            stage_version=STAGE_VERSION,
+            input_fingerprint=input_fingerprint,
+            compute=compute,
+            force=force,
+        )
+    except LlmUnavailable as error:
+        if chapterer != "auto":
+            raise
+        return _without_the_llm(context, len(lines), error, options)
     return StageResult(
         stage=Stage.CHAPTER,
         skipped=skipped,
         fingerprint=input_fingerprint,
         summary=f"{len(chapters.chapters)} chapters ({resolved})",
         usage=sum(spent, TokenUsage()),
+    )
+
+
+def _without_the_llm(
+    context: HearingContext, line_count: int, error: LlmUnavailable, options: ChapteringOptions
+) -> StageResult:
+    """`auto` with an LLM that cannot be reached: the earlier chapters of these lines stay;
+    without any, the offline chapterer writes them (under its own fingerprint, so the next
+    run asks the LLM again)."""
+    header = context.store.header(context.slug, ARTIFACT)
+    if header is not None:
+        earlier = context.store.read(context.slug, ARTIFACT, Chapters)
+        if earlier.line_count == line_count:
+            return StageResult(
+                Stage.CHAPTER,
+                skipped=True,
+                fingerprint=header.fingerprint,
+                summary=f"LLM unreachable ({error}): kept the earlier "
+                f"{len(earlier.chapters)} chapters",
+            )
+    offline = run_chapter(context, chapterer="offline", force=True, options=options)
+    return StageResult(
+        Stage.CHAPTER,
+        skipped=False,
+        fingerprint=offline.fingerprint,
+        summary=f"{offline.summary}: fallback, the LLM is unreachable ({error})",
     )
