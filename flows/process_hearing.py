@@ -28,7 +28,7 @@ from flows.stage_tasks import (
 )
 from models import Hearing, HearingStatus
 from models.db import transaction
-from pipeline.artifacts import ArtifactStore, fingerprint
+from pipeline.artifacts import ArtifactStore, fingerprint, remove_partial_files
 from pipeline.chapters.step import ChaptererChoice
 from pipeline.config import get_settings
 from pipeline.llm import LlmUnavailable
@@ -36,7 +36,12 @@ from pipeline.roster import ROSTER_ARTIFACT, Roster
 from pipeline.schemas import TokenUsage
 from pipeline.stages import Stage
 from pipeline.store.hearing_lock import HearingBusy, HearingLock
-from pipeline.store.processing import close_interrupted_runs, hearing_by_slug, set_status
+from pipeline.store.processing import (
+    close_interrupted_runs,
+    hearing_by_slug,
+    is_url,
+    set_status,
+)
 from pipeline.store.roster import RosterError, roster_for
 
 
@@ -178,6 +183,10 @@ def _start(slug: str) -> tuple[str, str | None]:
         run_log().warning(
             "%s: %d stage run(s) were interrupted last time; resuming", slug, interrupted
         )
+    folder = ArtifactStore(get_settings().hearings_dir).hearing_dir(slug)
+    removed = remove_partial_files(folder, keep_downloads=is_url(source or ""))
+    if removed:
+        run_log().info("%s: removed partial files of an interrupted run: %s", slug, removed)
     return source or "", captions
 
 

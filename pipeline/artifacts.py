@@ -72,6 +72,18 @@ def write_atomic(path: Path, content: bytes) -> None:
         raise
 
 
+def remove_partial_files(folder: Path, *, keep_downloads: bool) -> list[str]:
+    """Delete what an interrupted run left half-written (`*.part`, write_atomic's `.*.tmp`);
+    with `keep_downloads`, `media.*.part` stays: a download continues from it."""
+    removed = []
+    for path in [*folder.glob("*.part"), *folder.glob(".*.tmp")]:
+        if keep_downloads and path.name.startswith("media.") and path.suffix == ".part":
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path.name)
+    return sorted(removed)
+
+
 def slugify(text: str, limit: int) -> str:
     """Lowercase letters and digits joined by '-', at most `limit` characters ('hearing'
     when nothing is left)."""

@@ -12,16 +12,20 @@ long steps (segmentation, embeddings), once at the end of each step.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
-from pyannote.audio import Pipeline
 
 from pipeline.audio import SAMPLE_RATE
 from pipeline.config import DiarizationSettings
 from pipeline.progress import FractionCallback, MonotonicFraction
 from pipeline.schemas import Diarization, SpeakerTurn
+
+if TYPE_CHECKING:
+    from pyannote.audio import Pipeline
+
+# torch and pyannote (≈ 2-30 s to import, with lightning) are imported when a hearing is
+# diarized, not when a flow that may skip this stage starts.
 
 # The part of the whole run each reported step spans. The embeddings take nearly all of it
 # (98 % of a CPU run with community-1's architectures), segmentation and clustering (between
@@ -40,12 +44,17 @@ class DiarizationUnavailable(RuntimeError):
 def resolve_device(device: str) -> str:
     if device != "auto":
         return device
+    import torch
+
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 @lru_cache(maxsize=1)
 def load_pipeline(name: str, token: str | None, device: str) -> Pipeline:
     """The pipeline by hub name (token needed for gated models) or local folder."""
+    import torch
+    from pyannote.audio import Pipeline
+
     hint = (
         "Accept its conditions on huggingface.co and set HEARINGS_DIARIZATION__HF_TOKEN, "
         "or set HEARINGS_DIARIZATION__PIPELINE to a downloaded folder."
@@ -102,6 +111,8 @@ def diarize(
 
     `progress` gets the fraction of the work done so far, ending with 1.0.
     """
+    import torch
+
     token = settings.hf_token.get_secret_value() if settings.hf_token else None
     pipeline = load_pipeline(settings.pipeline, token, resolve_device(settings.device))
     waveform = torch.from_numpy(np.ascontiguousarray(audio, dtype=np.float32)).unsqueeze(0)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
+
+# auto: the LLM when one is configured, else the offline chapterer.
+ChaptererChoice = Literal["auto", "llm", "offline"]
 
 
 class ChapteringOptions(BaseModel):

@@ -12,7 +12,7 @@ from typing import Literal
 from pipeline.artifacts import fingerprint, run_cached
 from pipeline.chapters.llm_chapterer import TASKS, ChapterPrompts, chapter_with_llm
 from pipeline.chapters.offline import OFFLINE_VERSION, chapter_offline
-from pipeline.chapters.options import ChapteringOptions
+from pipeline.chapters.options import ChaptererChoice, ChapteringOptions
 from pipeline.chapters.render import SpeakerDirectory
 from pipeline.chapters.tokens import token_counter
 from pipeline.config import LlmSettings
@@ -23,7 +23,7 @@ from pipeline.stages import HearingContext, Stage, StageResult
 STAGE_VERSION = "1"
 ARTIFACT = "chapters"
 LLM_CACHE_FOLDER = "llm-cache"
-ChaptererChoice = Literal["auto", "llm", "offline"]
+__all__ = ["ChaptererChoice", "ChapteringError", "NoSpeechFound", "run_chapter"]
 
 
 class ChapteringError(RuntimeError):

@@ -1,15 +1,31 @@
-"""The `hearings` command line (Typer + Rich)."""
+"""The `hearings` command line (Typer + Rich).
+
+Commands import their heavy libraries (torch, pyannote, openai, Prefect) inside their
+bodies, so that `hearings show` and `hearings status` start in well under a second.
+"""
 
 from __future__ import annotations
 
+import os
+
 import typer
 
-from pipeline.cli import config_commands, db_commands, flow_commands, roster_commands
+from pipeline.cli import (
+    config_commands,
+    db_commands,
+    flow_commands,
+    roster_commands,
+    server_commands,
+)
 from pipeline.cli.chapter_command import chapter
 from pipeline.cli.demo_command import demo
 from pipeline.cli.discover_commands import discover_command
 from pipeline.cli.show_command import show
 from pipeline.cli.transcribe_command import transcribe
+
+# When Prefect does start a temporary server (a Prefect imported before the CLI chose the
+# shared local one), a busy machine needs longer than its 20 s default.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 app = typer.Typer(
     name="hearings",
@@ -22,6 +38,7 @@ app.add_typer(db_commands.app, name="db")
 app.command("demo")(demo)
 app.command("chapter")(chapter)
 app.add_typer(roster_commands.app, name="roster")
+app.add_typer(server_commands.app, name="server")
 app.command("discover")(discover_command)
 app.command("transcribe")(transcribe)
 flow_commands.register(app)

@@ -8,10 +8,7 @@ from typing import Annotated
 import typer
 
 from pipeline.artifacts import ArtifactError
-from pipeline.chapters.prompts import PromptError
-from pipeline.chapters.step import ChapteringError, run_chapter
 from pipeline.cli.common import console, fail, load_settings_or_fail
-from pipeline.llm import LlmError
 from pipeline.stages import HearingContext
 
 
@@ -30,6 +27,11 @@ def chapter(
     force: bool = typer.Option(False, "--force", help="recompute even when chapters are fresh"),
 ) -> None:
     """Split a hearing's lines into typed chapters with titles, summaries and bullets."""
+    # The LLM client is imported here, so that other commands start fast.
+    from pipeline.chapters.prompts import PromptError
+    from pipeline.chapters.step import ChapteringError, run_chapter
+    from pipeline.llm import LlmError
+
     settings = load_settings_or_fail()
     try:
         context = HearingContext.for_slug(slug, settings)

@@ -15,11 +15,12 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 
-from models import Hearing, StageRun
+from models import Hearing, HearingStatus, StageRun
 from models.db import transaction
-from pipeline.chapters.step import ChaptererChoice
+from pipeline.chapters.options import ChaptererChoice
 from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
 from pipeline.stages import Stage
+from pipeline.store.hearing_lock import live_claims
 from pipeline.store.processing import (
     HearingNotFound,
     SourceNotFound,
@@ -45,6 +46,17 @@ Chapterer = Annotated[
 MaxParallel = Annotated[int, typer.Option(min=1, help="hearings processed at the same time")]
 NOTE_CHARS = 90
 STATUS_MARKS = {"succeeded": "[green]✓[/]", "skipped": "[dim]–[/]", "failed": "[red]✗[/]"}
+
+
+def use_prefect_server() -> None:
+    """The shared local Prefect server (started by the first command that needs it) unless
+    PREFECT_API_URL names another; before Prefect is imported."""
+    from flows.local_server import LocalServerError, use_local_server
+
+    try:
+        use_local_server()
+    except LocalServerError as error:
+        fail(str(error))
 
 
 def refuse_non_media(sources: list[str]) -> None:
@@ -100,6 +112,7 @@ def ingest(
 ) -> None:
     """Process one hearing through every stage, on this machine."""
     slug = _resolve_slug(source, event_id, title)
+    use_prefect_server()
     from flows.process_hearing import process_hearing
 
     console.print(f"processing [bold]{slug}[/]")
@@ -121,6 +134,7 @@ def print_summary(summary: BatchSummary) -> None:
 def nightly(max_parallel: MaxParallel = 2, chapterer: Chapterer = "auto") -> None:
     """Discover new hearings on Legistar and process every new or unfinished one."""
     open_database(load_settings_or_fail())
+    use_prefect_server()
     from flows.nightly import nightly as nightly_flow
 
     print_summary(nightly_flow(max_parallel=max_parallel, chapterer=chapterer))
@@ -140,6 +154,7 @@ def backfill(
         fail("give URLs or files, --event ID, or --since DATE")
     refuse_non_media(sources or [])
     open_database(load_settings_or_fail())
+    use_prefect_server()
     from flows.backfill import backfill as backfill_flow
 
     print_summary(
@@ -172,24 +187,29 @@ def status(
     table.add_column("cost $", justify="right", no_wrap=True)
     with factory() as session:
         hearings = session.scalars(select(Hearing).order_by(Hearing.id.desc()).limit(limit))
+        running = live_claims(session)
         for hearing in hearings:
             runs = latest_stage_runs(session, hearing.id)
-            stages = "  ".join(_stage_cell(stage, runs.get(stage.value)) for stage in Stage)
+            alive = hearing.slug in running
+            stages = "  ".join(_stage_cell(stage, runs.get(stage.value), alive) for stage in Stage)
             cost = sum(run.cost_usd for run in hearing.stage_runs)
-            table.add_row(_hearing_cell(hearing), stages, f"{cost:.4f}")
+            table.add_row(_hearing_cell(hearing, alive), stages, f"{cost:.4f}")
     console.print(table)
 
 
-def _hearing_cell(hearing: Hearing) -> str:
+def _hearing_cell(hearing: Hearing, alive: bool) -> str:
     state = " ".join(filter(None, [hearing.status, hearing.status_reason]))
+    if hearing.status == HearingStatus.PROCESSING and not alive:
+        was = f" (stopped {hearing.status_reason})" if hearing.status_reason else ""
+        state = f"interrupted{was}: no process runs it now; ingest it again to resume"
     error = f"\n[red]{escape(hearing.error)}[/]" if hearing.error else ""
     return f"{hearing.slug}\n[bold]{escape(state)}[/]{error}"
 
 
-def _stage_cell(stage: Stage, run: StageRun | None) -> str:
+def _stage_cell(stage: Stage, run: StageRun | None, alive: bool) -> str:
     if run is None:
         return f"[dim]{stage.value}[/]"
-    mark = STATUS_MARKS.get(run.status, "[yellow]…[/]")
+    mark = STATUS_MARKS.get(run.status, "[yellow]…[/]" if alive else "[red]✗[/]")
     seconds = run.duration_seconds
     shown = f"{seconds:.1f}" if run.status != "skipped" and seconds is not None else ""
     return f"{stage.value} {mark}{shown}"
