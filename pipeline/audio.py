@@ -128,6 +128,9 @@ def extract_audio(media: Path, destination: Path) -> AudioInfo:
         except av.error.FFmpegError as error:
             partial.unlink(missing_ok=True)
             raise TruncatedMediaError(f"{media.name} stops mid-stream: {error.strerror}") from error
+        except BaseException:  # a full disk, an interrupt: no half-written audio stays
+            partial.unlink(missing_ok=True)
+            raise
     duration = samples / SAMPLE_RATE
     _check_complete(media, partial, duration, announced)
     partial.replace(destination)

@@ -7,6 +7,8 @@ bodies, so that `hearings show` and `hearings status` start in well under a seco
 from __future__ import annotations
 
 import os
+from importlib.metadata import version
+from typing import Annotated
 
 import typer
 
@@ -18,6 +20,8 @@ from pipeline.cli import (
     server_commands,
 )
 from pipeline.cli.chapter_command import chapter
+from pipeline.cli.common import console
+from pipeline.cli.delete_command import delete
 from pipeline.cli.demo_command import demo
 from pipeline.cli.discover_commands import discover_command
 from pipeline.cli.show_command import show
@@ -33,6 +37,24 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        console.print(f"hearings {version('hearings')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    _version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="print it, exit"),
+    ] = False,
+) -> None:
+    """Turn public-hearing videos into chaptered, speaker-attributed guides."""
+
+
 app.add_typer(config_commands.app, name="config")
 app.add_typer(db_commands.app, name="db")
 app.command("demo")(demo)
@@ -43,3 +65,4 @@ app.command("discover")(discover_command)
 app.command("transcribe")(transcribe)
 flow_commands.register(app)
 app.command("show")(show)
+app.command("delete")(delete)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,8 +20,17 @@ from models.db import (
 )
 from pipeline.config import Settings, SettingsError, get_settings
 
+# Escape sequences (CSI, OSC) and other control characters in stored text (a title, a
+# transcript line) would drive the reader's terminal.
+TERMINAL_ESCAPES = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]|\x1b.?")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 console = Console()
 error_console = Console(stderr=True, soft_wrap=True)
+
+
+def shown(text: str) -> str:
+    """Stored text made safe to print: no terminal escapes, no Rich markup."""
+    return escape(CONTROL_CHARACTERS.sub("", TERMINAL_ESCAPES.sub("", text)))
 
 
 def fail(message: str) -> NoReturn:

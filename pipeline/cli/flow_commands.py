@@ -6,24 +6,26 @@ Prefect is imported inside the commands so that `hearings --help` stays fast.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
-from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 
 from models import Hearing, HearingStatus, StageRun
 from models.db import transaction
 from pipeline.chapters.options import ChaptererChoice
-from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
+from pipeline.cli.common import console, fail, load_settings_or_fail, open_database, shown
+from pipeline.sources.events import NEW_YORK
 from pipeline.stages import Stage
 from pipeline.store.hearing_lock import live_claims
 from pipeline.store.processing import (
     HearingNotFound,
+    ManualDetails,
     SourceNotFound,
+    attach_source,
     ensure_manual_hearing,
     hearing_by_event,
     latest_stage_runs,
@@ -45,6 +47,7 @@ Chapterer = Annotated[
 ]
 MaxParallel = Annotated[int, typer.Option(min=1, help="hearings processed at the same time")]
 NOTE_CHARS = 90
+DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M"]
 STATUS_MARKS = {"succeeded": "[green]✓[/]", "skipped": "[dim]–[/]", "failed": "[red]✗[/]"}
 
 
@@ -71,19 +74,38 @@ def refuse_non_media(sources: list[str]) -> None:
             fail(str(error))
 
 
-def _resolve_slug(source: str | None, event_id: int | None, title: str | None) -> str:
-    if (source is None) == (event_id is None):
-        fail("give either a URL or file, or --event ID")
+def _resolve_slug(source: str | None, event_id: int | None, details: ManualDetails) -> str:
+    """The hearing to ingest: a file or URL's own, an event's, or an event's given a file."""
+    if source is None and event_id is None:
+        fail("give a URL or file, or --event ID (or both: that event's video from a file)")
     if source is not None:
         refuse_non_media([source])
     factory = open_database(load_settings_or_fail())
     try:
         with transaction(factory) as session:
-            if event_id is not None:
-                return hearing_by_event(session, event_id).slug
-            return ensure_manual_hearing(session, source or "", title).slug
+            if event_id is None:
+                hearing = ensure_manual_hearing(session, source or "", details.title)
+            else:
+                hearing = hearing_by_event(session, event_id)
+                if source is not None:
+                    attach_source(session, hearing, source)
+            changed, slug = details.apply(hearing), hearing.slug
     except (HearingNotFound, SourceNotFound) as error:
         fail(str(error))
+    if changed:
+        console.print(f"{slug}: {', '.join(changed)} set as given")
+    return slug
+
+
+def _say_if_waiting(slug: str, wait: float) -> None:
+    """`--wait` while another run holds the hearing: say who, and for how long at most."""
+    with open_database(load_settings_or_fail())() as session:
+        claim = live_claims(session).get(slug)
+    if claim is not None and wait > 0:
+        console.print(
+            f"{slug} is being processed by process {claim.pid} on {claim.host}; "
+            f"waiting up to {wait:g} s for it to finish"
+        )
 
 
 def print_report(report: HearingReport) -> None:
@@ -105,13 +127,22 @@ def print_report(report: HearingReport) -> None:
 def ingest(
     source: Annotated[str | None, typer.Argument(help="video URL or local media file")] = None,
     event_id: Annotated[int | None, typer.Option("--event", help="Legistar event id")] = None,
-    title: Annotated[str | None, typer.Option(help="title of a new manual hearing")] = None,
+    title: Annotated[str | None, typer.Option(help="the hearing's title (kept when set)")] = None,
+    held_on: Annotated[
+        datetime | None,
+        typer.Option("--date", formats=DATE_FORMATS, help="when it was held (New York time)"),
+    ] = None,
+    body: Annotated[
+        str | None, typer.Option(help='its committee, e.g. "Committee on Finance" (roster)')
+    ] = None,
     from_stage: FromStage = None,
     chapterer: Chapterer = "auto",
     wait: Annotated[float, typer.Option(help="seconds to wait while another run holds it")] = 0,
 ) -> None:
     """Process one hearing through every stage, on this machine."""
-    slug = _resolve_slug(source, event_id, title)
+    held_at = held_on.replace(tzinfo=NEW_YORK).astimezone(UTC) if held_on else None
+    slug = _resolve_slug(source, event_id, ManualDetails(title, held_at, body))
+    _say_if_waiting(slug, wait)
     use_prefect_server()
     from flows.process_hearing import process_hearing
 
@@ -202,8 +233,8 @@ def _hearing_cell(hearing: Hearing, alive: bool) -> str:
     if hearing.status == HearingStatus.PROCESSING and not alive:
         was = f" (stopped {hearing.status_reason})" if hearing.status_reason else ""
         state = f"interrupted{was}: no process runs it now; ingest it again to resume"
-    error = f"\n[red]{escape(hearing.error)}[/]" if hearing.error else ""
-    return f"{hearing.slug}\n[bold]{escape(state)}[/]{error}"
+    error = f"\n[red]{shown(hearing.error)}[/]" if hearing.error else ""
+    return f"{shown(hearing.slug)}\n[bold]{shown(state)}[/]{error}"
 
 
 def _stage_cell(stage: Stage, run: StageRun | None, alive: bool) -> str:
@@ -211,8 +242,8 @@ def _stage_cell(stage: Stage, run: StageRun | None, alive: bool) -> str:
         return f"[dim]{stage.value}[/]"
     mark = STATUS_MARKS.get(run.status, "[yellow]…[/]" if alive else "[red]✗[/]")
     seconds = run.duration_seconds
-    shown = f"{seconds:.1f}" if run.status != "skipped" and seconds is not None else ""
-    return f"{stage.value} {mark}{shown}"
+    figure = f"{seconds:.1f}" if run.status != "skipped" and seconds is not None else ""
+    return f"{stage.value} {mark}{figure}"
 
 
 def register(app: typer.Typer) -> None:

@@ -9,12 +9,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Chapter, Hearing, TranscriptLine
-from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
+from pipeline.cli.common import console, fail, load_settings_or_fail, open_database, shown
 from pipeline.schemas import ChapterKind
 
 
@@ -38,15 +37,15 @@ def chapter_heading(chapter: Chapter) -> str:
 
 def _print_chapter(chapter: Chapter, lines: list[TranscriptLine], names: dict[str, str]) -> None:
     console.print(f"\n[dim]{chapter_heading(chapter)} · {chapter.review_state}[/]")
-    console.print(f"[bold]{escape(chapter.title)}[/]")
+    console.print(f"[bold]{shown(chapter.title)}[/]")
     if chapter.summary:
-        console.print(escape(chapter.summary))
+        console.print(shown(chapter.summary))
     for bullet in chapter.bullets:
-        console.print(f"  • {escape(bullet)}")
+        console.print(f"  • {shown(bullet)}")
     for line in lines:
         speaker = names.get(line.speaker_label, line.speaker_label)
         console.print(
-            f"    [cyan]{escape(speaker)}[/] [dim]{clock(line.start)}[/] {escape(line.text)}"
+            f"    [cyan]{shown(speaker)}[/] [dim]{clock(line.start)}[/] {shown(line.text)}"
         )
 
 
@@ -67,9 +66,9 @@ def show(
     factory = open_database(load_settings_or_fail())
     with factory() as session:
         hearing = _load(session, slug)
-        console.print(f"[bold]{escape(hearing.title)}[/]  [dim]({hearing.status})[/]")
+        console.print(f"[bold]{shown(hearing.title)}[/]  [dim]({hearing.status})[/]")
         if hearing.summary:
-            console.print(escape(hearing.summary))
+            console.print(shown(hearing.summary))
         if not hearing.chapters:
             console.print("[dim]No chapters yet: run `hearings ingest` for this hearing.[/]")
         names = {speaker.label: speaker.display_name for speaker in hearing.speakers}
@@ -87,8 +86,8 @@ def _print_kept_aside(hearing: Hearing) -> None:
     if flagged:
         console.print("\n[bold yellow]Kept aside for review[/]")
     for chapter in (c for c in hearing.chapters if c.detached):
-        flag = escape(chapter.review_flag or "")
-        console.print(f"  [dim]chapter[/] {escape(chapter.title)}: {flag}")
+        flag = shown(chapter.review_flag or "")
+        console.print(f"  [dim]chapter[/] {shown(chapter.title)}: {flag}")
     for speaker in (s for s in hearing.speakers if s.review_flag):
-        flag = escape(speaker.review_flag or "")
-        console.print(f"  [dim]speaker[/] {escape(speaker.display_name)}: {flag}")
+        flag = shown(speaker.review_flag or "")
+        console.print(f"  [dim]speaker[/] {shown(speaker.display_name)}: {flag}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
@@ -61,6 +62,26 @@ def slug_for_source(source: str) -> str:
     return f"{slugify(name, SOURCE_NAME_LENGTH)}-{digest}"
 
 
+@dataclass(frozen=True)
+class ManualDetails:
+    """What a person may say about a hearing given by hand: shown title, date, committee
+    (the date and committee give it a roster)."""
+
+    title: str | None = None
+    scheduled_at: datetime | None = None
+    body_name: str | None = None
+
+    def apply(self, hearing: Hearing) -> list[str]:
+        """Set the given fields that differ; the names of those changed."""
+        changed = []
+        for name in ("title", "scheduled_at", "body_name"):
+            value = getattr(self, name)
+            if value is not None and getattr(hearing, name) != value:
+                setattr(hearing, name, value)
+                changed.append(name)
+        return changed
+
+
 def ensure_manual_hearing(session: Session, source: str, title: str | None = None) -> Hearing:
     """The hearing for a URL or file, created on first use (ingesting twice reuses it)."""
     normalized = normalize_source(source)
@@ -79,6 +100,15 @@ def ensure_manual_hearing(session: Session, source: str, title: str | None = Non
         session.add(hearing)
         session.flush()
     return hearing
+
+
+def attach_source(session: Session, hearing: Hearing, source: str) -> None:
+    """Give a known hearing (a Legistar event) a video from a URL or file of one's own."""
+    normalized = normalize_source(source)
+    if hearing.video_url != normalized:
+        hearing.video_url, hearing.captions_url = normalized, sibling_captions(normalized)
+        if hearing.status in {HearingStatus.WAITING_FOR_VIDEO, HearingStatus.SKIPPED}:
+            hearing.status, hearing.status_reason = HearingStatus.DISCOVERED, None
 
 
 def hearing_by_slug(session: Session, slug: str) -> Hearing:
