@@ -111,6 +111,17 @@ def diarize(
 
     `progress` gets the fraction of the work done so far, ending with 1.0.
     """
+    return diarize_with_voices(audio, settings, progress=progress)[0]
+
+
+def diarize_with_voices(
+    audio: np.ndarray,
+    settings: DiarizationSettings,
+    *,
+    progress: FractionCallback | None = None,
+) -> tuple[Diarization, dict[str, np.ndarray]]:
+    """The turns, and each label's voice (its centroid speaker embedding), so that labels
+    of separately diarized pieces of one hearing can be matched."""
     import torch
 
     token = settings.hf_token.get_secret_value() if settings.hf_token else None
@@ -125,4 +136,7 @@ def diarize(
         SpeakerTurn(speaker_label=str(label), start=round(turn.start, 3), end=round(turn.end, 3))
         for turn, _, label in output.exclusive_speaker_diarization.itertracks(yield_label=True)
     ]
-    return Diarization(turns=sorted(turns, key=lambda turn: (turn.start, turn.end)))
+    labels = [str(label) for label in output.speaker_diarization.labels()]
+    centroids = output.speaker_embeddings
+    voices = {} if centroids is None else dict(zip(labels, np.asarray(centroids), strict=False))
+    return Diarization(turns=sorted(turns, key=lambda turn: (turn.start, turn.end))), voices

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from pipeline.acquire import CAPTIONS_FILE, Progress, acquire, check_source, sibling_captions
 from pipeline.artifacts import ArtifactError, file_sha256, fingerprint, run_cached
-from pipeline.asr import load_glossary, transcribe
+from pipeline.asr import load_glossary
 from pipeline.attribution import attribute
-from pipeline.audio import AudioInfo, extract_audio, load_audio
+from pipeline.audio import AudioInfo, extract_audio
 from pipeline.captions import captions_to_lines
-from pipeline.diarization import diarize
+from pipeline.long_audio import diarize_wav, transcribe_wav
 from pipeline.progress import FractionCallback
 from pipeline.roster import ROSTER_ARTIFACT, Roster
 from pipeline.schemas import Diarization, Lines, SourceInfo, Transcript
@@ -114,10 +112,6 @@ def run_audio(context: HearingContext, *, force: bool = False) -> StageResult:
     return StageResult(Stage.AUDIO, skipped, key, f"{info.duration_seconds:.1f} s of audio")
 
 
-def _audio(context: HearingContext) -> np.ndarray:
-    return load_audio(_folder(context) / AUDIO_FILE)
-
-
 def run_transcribe(
     context: HearingContext, *, force: bool = False, progress: FractionCallback | None = None
 ) -> StageResult:
@@ -135,7 +129,9 @@ def run_transcribe(
         Transcript,
         stage_version=TRANSCRIBE_VERSION,
         input_fingerprint=key,
-        compute=lambda: transcribe(_audio(context), asr, glossary, progress=progress),
+        compute=lambda: transcribe_wav(
+            _folder(context) / AUDIO_FILE, asr, glossary, progress=progress
+        ),
         force=force,
     )
     words = sum(len(segment.words) for segment in transcript.segments)
@@ -159,7 +155,7 @@ def run_diarize(
         Diarization,
         stage_version=DIARIZE_VERSION,
         input_fingerprint=key,
-        compute=lambda: diarize(_audio(context), settings, progress=progress),
+        compute=lambda: diarize_wav(_folder(context) / AUDIO_FILE, settings, progress=progress),
         force=force,
     )
     summary = f"{len(diarization.labels)} speakers, {len(diarization.turns)} turns"
