@@ -29,9 +29,10 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.asr import load_model, resolve_device, transcribe
+from pipeline.asr import load_model, transcribe
 from pipeline.audio import SAMPLE_RATE, extract_audio, load_audio
 from pipeline.config import AsrSettings, DiarizationSettings, get_settings
+from pipeline.devices import resolve_device
 from pipeline.diarization import diarize, load_pipeline
 from tests.support.tiny_pyannote import build_tiny_pyannote
 from tests.support.tiny_whisper import LARGE_V3, LARGE_V3_TURBO, TINY, build_tiny_whisper

@@ -15,15 +15,13 @@ from models import Hearing
 from models.db import transaction
 from pipeline.acquire import check_media_source
 from pipeline.chapters.step import ChaptererChoice
+from pipeline.config import get_settings
 from pipeline.sources.events import NEW_YORK
+from pipeline.sources.legistar import require_token
+from pipeline.sources.manual import is_url, manual_hearing, normalize_source
 from pipeline.sources.viebit import VIEBIT_MEDIA_BASE
 from pipeline.stages import Stage
-from pipeline.store.processing import (
-    ensure_manual_hearing,
-    hearing_by_event,
-    is_url,
-    normalize_source,
-)
+from pipeline.store.processing import ensure_manual_hearing, hearing_by_event
 
 
 def _slugs_for_sources(sources: list[str]) -> list[str]:
@@ -31,7 +29,7 @@ def _slugs_for_sources(sources: list[str]) -> list[str]:
         if not is_url(source):
             check_media_source(normalize_source(source))
     with transaction(session_factory()) as session:
-        return [ensure_manual_hearing(session, source).slug for source in sources]
+        return [ensure_manual_hearing(session, manual_hearing(source)).slug for source in sources]
 
 
 def _slugs_for_events(event_ids: list[int]) -> list[str]:
@@ -73,6 +71,8 @@ def backfill(
     `from_stage` re-runs that stage and every later one even when their artifacts are fresh.
     With `process_deployment` each hearing runs as a flow run of that deployment.
     """
+    if since is not None:
+        require_token(get_settings().legistar)  # before anything: the same line as `discover`
     waiting: list[str] = []
     skipped: dict[str, str] = {}
     slugs = [*_slugs_for_events(event_ids or []), *_slugs_for_sources(sources or [])]

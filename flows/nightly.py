@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import httpx
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.batch import BatchSummary, process_many, unfinished_slugs
+from flows.discovery import discover_on_legistar
 from flows.runtime import run_log, session_factory
 from models import SyncState
 from pipeline.chapters.step import ChaptererChoice
 from pipeline.config import get_settings
-from pipeline.sources.legistar import LegistarClient, TransientLegistarError
-from pipeline.sources.viebit import VIEBIT_MEDIA_BASE, resolve_viebit
-from pipeline.store.hearings import DISCOVERY_MARK, DiscoveryReport, discover
+from pipeline.sources.legistar import require_token
+from pipeline.sources.viebit import VIEBIT_MEDIA_BASE
+from pipeline.store.hearings import DISCOVERY_MARK, DiscoveryReport
 
 MAX_THREADS = 8
 
@@ -29,29 +29,18 @@ def _first_since(overlap_days: int) -> date | None:
     return datetime.now(UTC).date() - timedelta(days=overlap_days)
 
 
-@task(
-    name="discover",
-    cache_policy=NO_CACHE,
-    retries=2,
-    retry_delay_seconds=60,
-    retry_condition_fn=lambda _task, _run, state: isinstance(
-        state.result(raise_on_failure=False), TransientLegistarError | httpx.TransportError
-    ),
-)
+@task(name="discover", cache_policy=NO_CACHE)  # the Legistar client retries, not Prefect
 def discover_task(
     since: date | None, until: date | None, viebit_media_base: str, overlap_days: int = 1
 ) -> DiscoveryReport:
-    settings = get_settings()
-    with httpx.Client(timeout=settings.legistar.timeout_seconds) as http:
-        client = LegistarClient(settings.legistar, http)
-        report = discover(
-            session_factory(),
-            client,
-            since,
-            until,
-            lambda page: resolve_viebit(page, http, viebit_media_base),
-            overlap=timedelta(days=overlap_days),
-        )
+    report = discover_on_legistar(
+        get_settings(),
+        session_factory(),
+        since,
+        until,
+        viebit_media_base=viebit_media_base,
+        overlap=timedelta(days=overlap_days),
+    )
     run_log().info(
         "discovery: %d events checked, %d new, %d ready",
         report.events_checked,
@@ -77,6 +66,7 @@ def nightly(
     With `process_deployment` each hearing runs as a flow run of that deployment (on the
     GPU pool's workers); without it, as a subflow in this process.
     """
+    require_token(get_settings().legistar)  # before anything: the same line as `discover`
     report = discover_task(
         since or _first_since(overlap_days), None, viebit_media_base, overlap_days
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from prefect import flow
 from sqlalchemy.orm import Session
 
+from flows.roster import roster_for
 from flows.runtime import ensure_gpu_limit, run_log, session_factory
 from flows.stage_tasks import (
     StageOutcome,
@@ -31,18 +32,15 @@ from models.db import transaction
 from pipeline.artifacts import ArtifactStore, fingerprint, remove_partial_files
 from pipeline.chapters.step import ChaptererChoice
 from pipeline.config import get_settings
+from pipeline.errors import HearingsError
 from pipeline.llm import LlmUnavailable
 from pipeline.roster import ROSTER_ARTIFACT, Roster
 from pipeline.schemas import TokenUsage
+from pipeline.sources.manual import is_url
 from pipeline.stages import Stage
 from pipeline.store.hearing_lock import HearingBusy, HearingLock
-from pipeline.store.processing import (
-    close_interrupted_runs,
-    hearing_by_slug,
-    is_url,
-    set_status,
-)
-from pipeline.store.roster import RosterError, roster_for
+from pipeline.store.processing import close_interrupted_runs, hearing_by_slug, set_status
+from pipeline.store.roster import RosterError
 
 
 @dataclass(frozen=True)
@@ -113,11 +111,11 @@ class StageRunner:
         return True
 
 
-class NothingToProcess(ValueError):
+class NothingToProcess(HearingsError, ValueError):
     """The hearing has no video (yet): nothing is changed."""
 
 
-class LlmUnreachable(RuntimeError):
+class LlmUnreachable(HearingsError, RuntimeError):
     """The LLM could not be reached; the hearing keeps its earlier chapters and status."""
 
 

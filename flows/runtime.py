@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from functools import lru_cache
-from logging import Logger, LoggerAdapter, getLogger
+from logging import Filter, Logger, LoggerAdapter, LogRecord, getLogger
 
 from prefect import get_run_logger
 from prefect.client.orchestration import get_client
@@ -16,11 +16,34 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.db import ensure_migrated, make_engine, make_session_factory
 from pipeline.config import get_settings
+from pipeline.errors import HearingsError
 
 GPU_LIMIT = "gpu"
 GPU_SLOTS = 1
 # A GPU stage on a long hearing can hold the GPU for an hour or more.
 GPU_LEASE_SECONDS = 3 * 3600
+PREFECT_RUN_LOGGERS = ("prefect.task_runs", "prefect.flow_runs")
+
+
+class _UserErrorsInOneLine(Filter):
+    """Prefect logs a failed task or flow run with its traceback; an error the user can fix
+    (`HearingsError`) needs only its one line, which the record's message already holds."""
+
+    def filter(self, record: LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], HearingsError):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def keep_user_errors_to_one_line() -> None:
+    for name in PREFECT_RUN_LOGGERS:
+        logger = getLogger(name)
+        if not any(isinstance(known, _UserErrorsInOneLine) for known in logger.filters):
+            logger.addFilter(_UserErrorsInOneLine())
+
+
+keep_user_errors_to_one_line()
 
 
 def run_log() -> Logger | LoggerAdapter[Logger]:

@@ -2,7 +2,8 @@
 
 Tasks take a hearing slug and plain options (never sessions or loaded models), so Prefect
 can hash their inputs and a worker on another machine can run them. The artifacts are the
-cache: Prefect's own task caching is off.
+cache: Prefect's own task caching is off. Tasks never retry: each network operation retries
+in its own client (`pipeline.http`, the LLM client), so tries do not multiply across layers.
 """
 
 from __future__ import annotations
@@ -11,30 +12,24 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import httpx
-from prefect import Task, task
+from prefect import task
 from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import TaskRun
 from prefect.runtime import flow_run
-from prefect.states import State
 
 from flows.runtime import gpu_slot, run_log, session_factory
+from flows.store_stage import store_stage
 from models.db import transaction
 from pipeline import media_steps
 from pipeline.asr import AsrModelUnavailable
 from pipeline.chapters.step import ChaptererChoice, run_chapter
 from pipeline.config import get_settings
 from pipeline.diarization import DiarizationUnavailable
-from pipeline.llm import LlmUnavailable
 from pipeline.schemas import TokenUsage
 from pipeline.speakers import run_identify
 from pipeline.stages import HearingContext, Stage, StageResult
-from pipeline.store.hearing_data import store_stage
 from pipeline.store.processing import fail_stage_run, finish_stage_run, start_stage_run
 
 Step = Callable[[HearingContext], StageResult]
-# Worth another try minutes later: the network, or a service that kept failing.
-TRANSIENT_ERRORS = (httpx.TransportError, ConnectionError, TimeoutError, LlmUnavailable)
 
 
 @dataclass(frozen=True)
@@ -47,17 +42,6 @@ class StageOutcome:
     summary: str = ""
     unavailable: str | None = None
     usage: TokenUsage = field(default_factory=TokenUsage)
-
-
-def is_transient(_task: Task, _run: TaskRun, state: State) -> bool:
-    """Retry only errors worth retrying (the network, not bad input), also when a stage
-    wrapped one in its own error after its own retries."""
-    error: BaseException | None = state.result(raise_on_failure=False)
-    while error is not None:
-        if isinstance(error, TRANSIENT_ERRORS):
-            return True
-        error = error.__cause__
-    return False
 
 
 def run_recorded(
@@ -101,9 +85,6 @@ def record_not_needed(slug: str, stage: Stage, reason: str) -> StageOutcome:
     return StageOutcome(stage, True, 0.0, summary=reason)
 
 
-NETWORK_RETRIES = {"retries": 3, "retry_delay_seconds": [10, 60, 300]}
-
-
 class DownloadProgress:
     """Logs a long download every tenth of the way (or every 100 MB when the size is unknown)."""
 
@@ -132,7 +113,7 @@ class FractionLog:
             run_log().info("%s: %d%%", self.stage.value, tenth * 10)
 
 
-@task(name="acquire", cache_policy=NO_CACHE, retry_condition_fn=is_transient, **NETWORK_RETRIES)
+@task(name="acquire", cache_policy=NO_CACHE)
 def acquire_task(
     slug: str, source: str, captions: str | None = None, force: bool = False
 ) -> StageOutcome:
@@ -184,7 +165,7 @@ def identify_task(slug: str, force: bool = False) -> StageOutcome:
     return run_recorded(slug, Stage.IDENTIFY, lambda c: run_identify(c, force=force))
 
 
-@task(name="chapter", cache_policy=NO_CACHE, retry_condition_fn=is_transient, **NETWORK_RETRIES)
+@task(name="chapter", cache_policy=NO_CACHE)
 def chapter_task(
     slug: str, chapterer: ChaptererChoice = "auto", force: bool = False
 ) -> StageOutcome:

@@ -1,6 +1,7 @@
 """SQLAlchemy models and Alembic migrations; importing this package registers every table."""
 
 from models.base import Base
+from models.editor import Editor
 from models.hearing import (
     Chapter,
     Edit,
@@ -21,6 +22,7 @@ __all__ = [
     "Body",
     "Chapter",
     "Edit",
+    "Editor",
     "Hearing",
     "HearingClaim",
     "HearingStatus",

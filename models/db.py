@@ -17,15 +17,17 @@ if TYPE_CHECKING:
 
 # Alembic is imported inside the functions below: reading commands (`show`, `status`) only
 # compare revisions and start faster without it.
+from pipeline.errors import HearingsError
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_version"
 
 
-class DatabaseUnavailable(RuntimeError):
+class DatabaseUnavailable(HearingsError, RuntimeError):
     """The database URL cannot be reached or opened."""
 
 
-class DatabaseNotMigrated(RuntimeError):
+class DatabaseNotMigrated(HearingsError, RuntimeError):
     """The database schema is older than the code (or absent)."""
 
 

@@ -55,6 +55,7 @@ class Hearing(Timestamped, Base):
     duration_seconds: Mapped[float | None]
     summary: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
 
     body: Mapped[Body | None] = relationship()
     speakers: Mapped[list[Speaker]] = relationship(
@@ -75,7 +76,9 @@ class Speaker(Timestamped, Base):
     """A diarization label in one hearing and who a rule, the LLM or a person says it is."""
 
     __tablename__ = "speaker"
-    __table_args__ = (UniqueConstraint("hearing_id", "label"),)
+    # Ids are never reused (SQLite would reuse a deleted row's), so Edit rows and review
+    # forms that name a speaker or chapter id can never point at a newer one.
+    __table_args__ = (UniqueConstraint("hearing_id", "label"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hearing_id: Mapped[int] = mapped_column(ForeignKey("hearing.id", ondelete="CASCADE"))
@@ -117,10 +120,12 @@ class Chapter(Timestamped, Base):
 
     A person's chapter that a new transcript left without matching lines is `detached`: kept
     (with its old span) for review, outside the tiling, never shown over other lines.
+    `version` grows with every update (SQLAlchemy's version counter, checked in the UPDATE
+    itself), so an editor saving a chapter someone changed since they opened it is refused.
     """
 
     __tablename__ = "chapter"
-    __table_args__ = (UniqueConstraint("hearing_id", "position"),)
+    __table_args__ = (UniqueConstraint("hearing_id", "position"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hearing_id: Mapped[int] = mapped_column(ForeignKey("hearing.id", ondelete="CASCADE"))
@@ -140,8 +145,11 @@ class Chapter(Timestamped, Base):
     edited_at: Mapped[datetime | None]
     detached: Mapped[bool] = mapped_column(default=False, server_default=false())
     review_flag: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     hearing: Mapped[Hearing] = relationship(back_populates="chapters")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read by SQLAlchemy)
 
 
 class StageRun(Base):

@@ -3,7 +3,9 @@
 Direct files (NYC's Viebit MP4s are often 2+ GB) come through a resumable download: the
 bytes land in `<name>.part`, a broken connection or a restarted run continues with an HTTP
 Range request, and the file takes its final name only when complete. Viebit pages are
-resolved to the direct MP4 and its `.vtt` captions; other sites go through yt-dlp.
+resolved to the direct MP4 and its `.vtt` captions; other sites go through yt-dlp. Both are
+retried in one layer only (`HEARINGS_NETWORK__*`): the download by `pipeline.http`'s policy,
+yt-dlp by its own retries set to the same number of tries.
 """
 
 from __future__ import annotations
@@ -15,20 +17,29 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 import yt_dlp
-from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from pipeline.artifacts import file_sha256, write_atomic
 from pipeline.audio import check_media_file, media_duration
+from pipeline.config import NetworkSettings
+from pipeline.errors import HearingsError
+from pipeline.http import (
+    DEFAULT_RETRY,
+    USER_AGENT,
+    RetryPolicy,
+    http_client,
+    parse_retry_after,
+)
 from pipeline.schemas import SourceInfo
 from pipeline.sources.viebit import (
     VIEBIT_MEDIA_BASE,
     ViebitError,
     ViebitMedia,
     ViebitPageUnavailable,
+    is_viebit_page,
     resolve_viebit,
 )
 
@@ -36,7 +47,6 @@ Progress = Callable[[int, int | None], None]
 MEDIA_SUFFIXES = frozenset(
     {".mp4", ".m4a", ".m4v", ".mov", ".mkv", ".webm", ".mp3", ".wav", ".flac", ".ogg", ".opus"}
 )
-DOWNLOAD_ATTEMPTS = 6
 MEDIA_STEM = "media"
 CAPTIONS_FILE = "captions.vtt"
 CAPTIONS_SUFFIX = ".vtt"
@@ -44,7 +54,7 @@ CAPTIONS_SUFFIX = ".vtt"
 FICLONE = 0x40049409
 
 
-class AcquireError(RuntimeError):
+class AcquireError(HearingsError, RuntimeError):
     """The source cannot be fetched; the message says why."""
 
 
@@ -65,18 +75,14 @@ class _IncompleteDownload(Exception):
 
 
 class _ServerError(Exception):
-    """A 5xx answer: worth another try."""
+    """A 5xx or 429 answer: worth another try, after the server's Retry-After if it gave one."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
-@dataclass(frozen=True)
-class ViebitSite:
-    """Where Viebit pages live and where their direct files are served."""
-
-    page_hosts: tuple[str, ...] = ("councilnyc.viebit.com",)
-    media_base: str = VIEBIT_MEDIA_BASE
-
-
-NYC_VIEBIT = ViebitSite()
+RETRIED = (httpx.TransportError, _IncompleteDownload, _ServerError)
 
 
 @dataclass(frozen=True)
@@ -112,8 +118,9 @@ def _part_size(part: Path) -> int:
 
 
 def _check_response(response: httpx.Response, url: str) -> None:
-    if response.status_code >= 500:
-        raise _ServerError(f"{url} answered HTTP {response.status_code}")
+    if response.status_code >= 500 or response.status_code == 429:
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        raise _ServerError(f"{url} answered HTTP {response.status_code}", retry_after)
     if response.status_code >= 400:
         raise DownloadFailedError(f"{url} answered HTTP {response.status_code}")
     content_type = response.headers.get("content-type", "")
@@ -147,38 +154,37 @@ def _fetch_once(client: httpx.Client, url: str, part: Path, progress: Progress |
         return Fetched(part, str(response.url), response.headers.get("content-type"))
 
 
+def _server_retry_after(error: BaseException) -> float | None:
+    return error.retry_after if isinstance(error, _ServerError) else None
+
+
 def download_resumable(
-    client: httpx.Client, url: str, destination: Path, progress: Progress | None = None
+    client: httpx.Client,
+    url: str,
+    destination: Path,
+    progress: Progress | None = None,
+    retry: RetryPolicy = DEFAULT_RETRY,
 ) -> Fetched:
     """Download `url` to `destination`, continuing any `.part` file left by an earlier try."""
     part = destination.with_name(destination.name + ".part")
-    fetch = retry(
-        retry=retry_if_exception_type((httpx.TransportError, _IncompleteDownload, _ServerError)),
-        stop=stop_after_attempt(DOWNLOAD_ATTEMPTS),
-        wait=wait_exponential(multiplier=0.2, max=5),
-        reraise=True,
-    )(_fetch_once)
+    retrying = retry.retrying(RETRIED, retry_after=_server_retry_after)
     try:
-        fetched = fetch(client, url, part, progress)
-    except (httpx.TransportError, _IncompleteDownload, _ServerError) as error:
+        fetched = retrying(_fetch_once, client, url, part, progress)
+    except RETRIED as error:
+        tries = retry.describe(retrying.statistics.get("attempt_number", 1))
         raise DownloadFailedError(
-            f"download of {url} failed after {DOWNLOAD_ATTEMPTS} tries ({error}); "
+            f"download of {url} failed after {tries} ({error or type(error).__name__}); "
             "run again to continue where it stopped"
         ) from error
     part.replace(destination)
     return Fetched(destination, fetched.final_url, fetched.content_type)
 
 
-def is_viebit_page(url: str, site: ViebitSite) -> bool:
-    parts = urlsplit(url)
-    return parts.hostname in site.page_hosts and "v" in parse_qs(parts.query)
-
-
-def resolve_viebit_page(client: httpx.Client, page_url: str, site: ViebitSite) -> ViebitMedia:
+def resolve_viebit_page(client: httpx.Client, page_url: str, media_base: str) -> ViebitMedia:
     """The direct media and captions URLs behind a Viebit `vod/?v=NAME.mp4` page, with
     discovery's resolver, its errors turned into acquire's."""
     try:
-        return resolve_viebit(page_url, client, site.media_base)
+        return resolve_viebit(page_url, client, media_base)
     except ViebitPageUnavailable as error:
         raise DownloadFailedError(str(error)) from error
     except ViebitError as error:
@@ -198,17 +204,22 @@ def fetch_captions(client: httpx.Client, url: str, destination: Path) -> bool:
 
 
 def _direct(
-    client: httpx.Client, url: str, folder: Path, progress: Progress | None, site: ViebitSite
+    client: httpx.Client,
+    url: str,
+    folder: Path,
+    progress: Progress | None,
+    viebit_media_base: str,
+    retry: RetryPolicy,
 ) -> Fetched:
-    if is_viebit_page(url, site):
-        media = resolve_viebit_page(client, url, site)
+    if is_viebit_page(url):
+        media = resolve_viebit_page(client, url, viebit_media_base)
         url, captions_url = media.mp4_url, media.vtt_url
     else:
         captions_url = sibling_captions(url)
     if not fetch_captions(client, captions_url, folder / CAPTIONS_FILE):
         captions_url = None
     suffix = Path(urlsplit(url).path).suffix.lower() or ".bin"
-    fetched = download_resumable(client, url, folder / f"{MEDIA_STEM}{suffix}", progress)
+    fetched = download_resumable(client, url, folder / f"{MEDIA_STEM}{suffix}", progress, retry)
     return Fetched(fetched.path, fetched.final_url, fetched.content_type, captions_url)
 
 
@@ -224,7 +235,9 @@ class _QuietLogger:
     def error(self, message: str) -> None: ...
 
 
-def _ytdlp_options(folder: Path, progress: Progress | None) -> dict[str, object]:
+def _ytdlp_options(
+    folder: Path, progress: Progress | None, network: NetworkSettings
+) -> dict[str, object]:
     def hook(status: dict[str, object]) -> None:
         if progress and status.get("status") in {"downloading", "finished"}:
             total = status.get("total_bytes") or status.get("total_bytes_estimate")
@@ -240,13 +253,36 @@ def _ytdlp_options(folder: Path, progress: Progress | None) -> dict[str, object]
         "progress_hooks": [hook],
         "logger": _QuietLogger(),
         "noprogress": True,
+        # yt-dlp is its downloads' only retry layer: the same number of tries and waits.
+        "retries": network.attempts - 1,
+        "fragment_retries": network.attempts - 1,
+        "extractor_retries": network.attempts - 1,
+        "retry_sleep_functions": {
+            "http": _retry_wait(network),
+            "fragment": _retry_wait(network),
+            "extractor": _retry_wait(network),
+        },
+        "socket_timeout": network.read_timeout_seconds,
+        "http_headers": {"User-Agent": USER_AGENT},
     }
 
 
-def download_with_ytdlp(url: str, folder: Path, progress: Progress | None = None) -> Fetched:
+def _retry_wait(network: NetworkSettings) -> Callable[[int], float]:
+    """yt-dlp calls it as `sleep(n=retries_so_far - 1)`; our policy counts tries from 1."""
+    policy = RetryPolicy.from_settings(network)
+    return lambda n: policy.delay(None, n + 1)
+
+
+def download_with_ytdlp(
+    url: str,
+    folder: Path,
+    progress: Progress | None = None,
+    network: NetworkSettings | None = None,
+) -> Fetched:
     """Best audio (or best) of a page yt-dlp understands, plus English captions if any."""
+    options = _ytdlp_options(folder, progress, network or NetworkSettings())
     try:
-        with yt_dlp.YoutubeDL(_ytdlp_options(folder, progress)) as downloader:
+        with yt_dlp.YoutubeDL(options) as downloader:
             info = downloader.extract_info(url, download=True)
     except yt_dlp.utils.DownloadError as error:
         message = str(error).removeprefix("ERROR: ")
@@ -298,12 +334,14 @@ def _local(path: Path, folder: Path) -> Fetched:
     return Fetched(destination, str(path.resolve()), None)
 
 
-def bring_captions(client: httpx.Client | None, captions: str | None, folder: Path) -> bool:
+def bring_captions(
+    client: httpx.Client | None, captions: str | None, folder: Path, network: NetworkSettings
+) -> bool:
     """Store `captions` (URL or local path) as the hearing's captions file when it is there."""
     if not captions:
         return False
     if urlsplit(captions).scheme in {"http", "https"}:
-        with nullcontext(client) if client else http_client() as http:
+        with nullcontext(client) if client else http_client(network) as http:
             return fetch_captions(http, captions, folder / CAPTIONS_FILE)
     path = Path(captions)
     if not path.is_file():
@@ -319,23 +357,26 @@ def acquire(
     captions: str | None = None,
     client: httpx.Client | None = None,
     progress: Progress | None = None,
-    viebit: ViebitSite = NYC_VIEBIT,
+    viebit_media_base: str = VIEBIT_MEDIA_BASE,
+    network: NetworkSettings | None = None,
 ) -> SourceInfo:
     """Bring the media of `source` (http(s) URL or local path) into `folder`, with its
     captions: `captions` (URL or path) when given, else those the source offers or the
     `.vtt` of the same name beside it."""
+    network = network or NetworkSettings()
     check_media_source(source)
     folder.mkdir(parents=True, exist_ok=True)
     if check_source(source) == "file":
         fetched = _local(Path(source), folder)
         captions = captions or sibling_captions(source)
     else:
-        with nullcontext(client) if client else http_client() as http:
-            if is_viebit_page(source, viebit) or _has_media_suffix(source):
-                fetched = _direct(http, source, folder, progress, viebit)
+        with nullcontext(client) if client else http_client(network) as http:
+            if is_viebit_page(source) or _has_media_suffix(source):
+                retry = RetryPolicy.from_settings(network)
+                fetched = _direct(http, source, folder, progress, viebit_media_base, retry)
             else:
-                fetched = download_with_ytdlp(source, folder, progress)
-    if captions and bring_captions(client, captions, folder):
+                fetched = download_with_ytdlp(source, folder, progress, network)
+    if captions and bring_captions(client, captions, folder, network):
         fetched = Fetched(fetched.path, fetched.final_url, fetched.content_type, captions)
     return SourceInfo(
         url=source,
@@ -352,10 +393,3 @@ def acquire(
 def _has_media_suffix(url: str) -> bool:
     return Path(urlsplit(url).path).suffix.lower() in MEDIA_SUFFIXES
 
-
-def http_client() -> httpx.Client:
-    return httpx.Client(
-        follow_redirects=True,
-        timeout=httpx.Timeout(30.0, read=120.0),
-        headers={"User-Agent": "hearings/0.1 (+public hearing transcripts)"},
-    )

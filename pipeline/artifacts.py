@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
+from pipeline.errors import HearingsError
+
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,199}$")
 NOT_SLUG_CHARACTERS = re.compile(r"[^a-z0-9]+")
 ARTIFACT_NAME_PATTERN = re.compile(r"^[a-z][a-z_]*$")
@@ -27,8 +29,12 @@ ARTIFACT_NAME_PATTERN = re.compile(r"^[a-z][a-z_]*$")
 ContractT = TypeVar("ContractT", bound=BaseModel)
 
 
-class ArtifactError(RuntimeError):
+class ArtifactError(HearingsError, RuntimeError):
     """An artifact is missing, unreadable or does not match its contract."""
+
+
+class InvalidSlugError(ArtifactError, ValueError):
+    """A hearing slug that cannot name a folder (a typo on the command line, most often)."""
 
 
 class ArtifactHeader(BaseModel):
@@ -102,7 +108,9 @@ def slugify(text: str, limit: int) -> str:
 
 def validate_slug(slug: str) -> str:
     if not SLUG_PATTERN.match(slug):
-        raise ValueError(f"invalid hearing slug {slug!r}: use lowercase letters, digits and '-'")
+        raise InvalidSlugError(
+            f"invalid hearing slug {slug!r}: use lowercase letters, digits and '-'"
+        )
     return slug
 
 

@@ -13,13 +13,14 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-import ctranslate2
 import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 from faster_whisper.transcribe import Segment as WhisperSegment
 
 from pipeline.audio import SAMPLE_RATE
 from pipeline.config import AsrSettings
+from pipeline.devices import resolve_device
+from pipeline.errors import HearingsError
 from pipeline.progress import FractionCallback, MonotonicFraction
 from pipeline.schemas import Segment, Transcript, Word
 
@@ -41,14 +42,8 @@ DECODING_GUARDS = {
 NON_WORD = re.compile(r"[^\w$%]+")
 
 
-class AsrModelUnavailable(RuntimeError):
+class AsrModelUnavailable(HearingsError, RuntimeError):
     """The speech model cannot be loaded (not downloaded and offline, bad path...)."""
-
-
-def resolve_device(device: str) -> str:
-    if device != "auto":
-        return device
-    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
 
 
 @lru_cache(maxsize=2)

@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import Field
 
 from pipeline.artifacts import file_sha256
+from pipeline.errors import HearingsError
 from pipeline.schemas import Contract
 
 SAMPLE_RATE = 16_000
@@ -37,7 +38,7 @@ class AudioInfo(Contract):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
-class AudioError(ValueError):
+class AudioError(HearingsError, ValueError):
     """The media cannot give usable audio; the message says why."""
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import webvtt
 from webvtt.errors import MalformedFileError
 
+from pipeline.errors import HearingsError
 from pipeline.schemas import Line, Lines, Word
 from pipeline.sentences import SENTENCE_END, build_lines, join_words, spread_words
 
@@ -31,7 +32,7 @@ HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr"})
 EDGE_PUNCTUATION = "\"'()[],.;:?!"
 
 
-class CaptionsError(ValueError):
+class CaptionsError(HearingsError, ValueError):
     """The captions file cannot be read as WebVTT or SRT."""
 
 

@@ -13,6 +13,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from pipeline.errors import HearingsError, Issue, describe_validation_error
+
 ENV_PREFIX = "HEARINGS_"
 NESTED_DELIMITER = "__"
 
@@ -88,13 +90,32 @@ class LegistarSettings(BaseModel):
     timeout_seconds: float = Field(30.0, gt=0)
 
 
+class NetworkSettings(BaseModel):
+    """Downloads, Viebit pages and Legistar: timeouts and the one retry layer."""
+
+    attempts: int = Field(
+        4, ge=1, le=20, description="tries of one request or download, the first included"
+    )
+    retry_budget_seconds: float = Field(
+        120.0,
+        gt=0,
+        description="most time one request or download may spend from its first try to its "
+        "last, waits and Retry-After included",
+    )
+    backoff_seconds: float = Field(2.0, ge=0, description="first wait between tries; doubles")
+    connect_timeout_seconds: float = Field(10.0, gt=0)
+    read_timeout_seconds: float = Field(120.0, gt=0)
+
+
 class ReviewSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     secret_key: SecretStr | None = Field(
         None, description="signs session cookies; a random one is made per start when unset"
     )
-    editor_password_hash: SecretStr | None = None
+    secure_cookies: bool = Field(
+        False, description="send the session cookie over HTTPS only (behind a TLS proxy)"
+    )
 
 
 class Settings(BaseSettings):
@@ -115,6 +136,7 @@ class Settings(BaseSettings):
     diarization: DiarizationSettings = Field(default_factory=DiarizationSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     legistar: LegistarSettings = Field(default_factory=LegistarSettings)
+    network: NetworkSettings = Field(default_factory=NetworkSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
 
     @property
@@ -132,25 +154,21 @@ class Settings(BaseSettings):
         return self.asr.glossary_file or self.data_dir / "glossary.txt"
 
 
-class SettingsError(ValueError):
+class SettingsError(HearingsError, ValueError):
     """A setting has a value that cannot be used; the message names it."""
 
 
-def describe_validation_error(error: ValidationError) -> str:
-    lines = []
-    for issue in error.errors():
-        name = ENV_PREFIX + NESTED_DELIMITER.join(str(part) for part in issue["loc"]).upper()
-        given = issue.get("input")
-        lines.append(f"Invalid setting {name}={given!r}: {issue['msg']}")
-    return "\n".join(lines)
+def _setting_named(issue: Issue) -> str:
+    name = ENV_PREFIX + NESTED_DELIMITER.join(str(part) for part in issue["loc"]).upper()
+    return f"Invalid setting {name}={issue.get('input')!r}"
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Read settings, turning pydantic's error into one line per bad setting."""
+    """Read settings, turning pydantic's error into one line naming every bad setting."""
     try:
         return Settings(**overrides)
     except ValidationError as error:
-        raise SettingsError(describe_validation_error(error)) from None
+        raise SettingsError(describe_validation_error(error, where=_setting_named)) from None
 
 
 @lru_cache(maxsize=1)

@@ -18,6 +18,8 @@ import numpy as np
 
 from pipeline.audio import SAMPLE_RATE
 from pipeline.config import DiarizationSettings
+from pipeline.devices import resolve_device
+from pipeline.errors import HearingsError
 from pipeline.progress import FractionCallback, MonotonicFraction
 from pipeline.schemas import Diarization, SpeakerTurn
 
@@ -37,16 +39,8 @@ STEP_SPANS = {
 }
 
 
-class DiarizationUnavailable(RuntimeError):
+class DiarizationUnavailable(HearingsError, RuntimeError):
     """The diarization pipeline cannot be loaded (no token, offline, bad folder...)."""
-
-
-def resolve_device(device: str) -> str:
-    if device != "auto":
-        return device
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 @lru_cache(maxsize=1)

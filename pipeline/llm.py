@@ -30,6 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from pipeline.artifacts import write_atomic
 from pipeline.config import LlmSettings
+from pipeline.errors import HearingsError
 from pipeline.schemas import TokenUsage
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ class Prompt(Protocol):
     def render(self, variables: dict[str, Any]) -> list[dict[str, str]]: ...
 
 
-class LlmError(RuntimeError):
+class LlmError(HearingsError, RuntimeError):
     """An LLM call failed; the message says why in words a user understands."""
 
     def __init__(self, message: str, usage: TokenUsage | None = None) -> None:

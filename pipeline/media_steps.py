@@ -85,7 +85,13 @@ def run_acquire(
         SourceInfo,
         stage_version=ACQUIRE_VERSION,
         input_fingerprint=key,
-        compute=lambda: acquire(source, _folder(context), captions=captions, progress=progress),
+        compute=lambda: acquire(
+            source,
+            _folder(context),
+            captions=captions,
+            progress=progress,
+            network=context.settings.network,
+        ),
         force=force,
     )
     minutes = f"{info.duration_seconds / 60:.1f} min" if info.duration_seconds else "? min"

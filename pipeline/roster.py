@@ -7,10 +7,11 @@ once, at their most likely place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
 
 from pydantic import BaseModel
+
+from pipeline.records import Seat
 
 COUNCIL_BODY = "City Council"
 SPEAKER = "Speaker"
@@ -49,19 +50,6 @@ class Roster(BaseModel):
         committee = [m.name for m in self.members if m.priority <= Priority.COMMITTEE_MEMBER]
         others = [m.name for m in self.members if m.priority > Priority.COMMITTEE_MEMBER]
         return committee + others[: max(0, MAX_NAMES_FOR_ASR - len(committee))]
-
-
-@dataclass(frozen=True)
-class Seat:
-    """One membership active on the hearing's date (a Legistar office record)."""
-
-    person_id: int
-    name: str
-    body: str
-    title: str
-    member_type: str | None = None
-    district: int | None = None
-    borough: str | None = None
 
 
 def officer_title(seat: Seat) -> str | None:

@@ -19,6 +19,9 @@ install_system_packages() {
     local missing=()
     command -v ffmpeg >/dev/null || missing+=(ffmpeg)
     command -v espeak-ng >/dev/null || missing+=(espeak-ng)
+    # The review app's browser tests drive Debian's Chromium through playwright (whose own
+    # browser download needs the internet).
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
         say "installing system packages: ${missing[*]}"

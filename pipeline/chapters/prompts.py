@@ -16,12 +16,14 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined, Template
 
+from pipeline.errors import HearingsError
+
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 PROMPT_FILE = re.compile(r"^(?P<name>[a-z_]+)\.v(?P<number>\d+)\.j2$")
 _environment = Environment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)
 
 
-class PromptError(ValueError):
+class PromptError(HearingsError, ValueError):
     """A prompt file is missing or malformed."""
 
 

@@ -16,6 +16,7 @@ from pipeline.chapters.options import ChaptererChoice, ChapteringOptions
 from pipeline.chapters.render import SpeakerDirectory
 from pipeline.chapters.tokens import token_counter
 from pipeline.config import LlmSettings
+from pipeline.errors import HearingsError
 from pipeline.llm import LlmClient, LlmUnavailable
 from pipeline.schemas import Chapters, Lines, SpeakerIdentities, TokenUsage
 from pipeline.stages import HearingContext, Stage, StageResult
@@ -26,7 +27,7 @@ LLM_CACHE_FOLDER = "llm-cache"
 __all__ = ["ChaptererChoice", "ChapteringError", "NoSpeechFound", "run_chapter"]
 
 
-class ChapteringError(RuntimeError):
+class ChapteringError(HearingsError, RuntimeError):
     """The chapter stage cannot run as asked."""
 
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.chapters.prompts import Prompt
 from pipeline.chapters.render import transcript_text
+from pipeline.chapters.tiling import span_seconds
 from pipeline.chapters.tokens import TokenCounter
 from pipeline.llm import LlmClient
 from pipeline.schemas import Chapter, ChapterKind, Line, TokenUsage
@@ -61,14 +62,10 @@ def cuts_in_order(chapters: Sequence[Chapter], lines: Sequence[Line]) -> list[Cu
     cuts = []
     for position, chapter in enumerate(chapters):
         procedural = chapter.kind is ChapterKind.PROCEDURE
-        seconds = 0.0 if procedural else chapter_seconds(chapter, lines)
+        seconds = 0.0 if procedural else span_seconds(lines, chapter.start_line, chapter.stop_line)
         cuts.append(Cut(seconds, position, whole_entry=False))
         cuts.append(Cut(TITLE_WEIGHT * seconds, position, whole_entry=True))
     return sorted(cuts, key=lambda cut: (cut.value, cut.whole_entry, cut.position))
-
-
-def chapter_seconds(chapter: Chapter, lines: Sequence[Line]) -> float:
-    return lines[chapter.stop_line - 1].end - lines[chapter.start_line].start
 
 
 def outline(

@@ -32,7 +32,12 @@ class Span:
     kind: ChapterKind
 
     def seconds(self, lines: Sequence[Line]) -> float:
-        return lines[self.stop_line - 1].end - lines[self.start_line].start
+        return span_seconds(lines, self.start_line, self.stop_line)
+
+
+def span_seconds(lines: Sequence[Line], start_line: int, stop_line: int) -> float:
+    """How long lines [start_line, stop_line) take: a chapter's or a span's length."""
+    return lines[stop_line - 1].end - lines[start_line].start
 
 
 SplitChooser = Callable[[Sequence[Line], int, int], int]

@@ -16,11 +16,12 @@ from pipeline.cli import (
     config_commands,
     db_commands,
     flow_commands,
+    review_commands,
     roster_commands,
     server_commands,
 )
 from pipeline.cli.chapter_command import chapter
-from pipeline.cli.common import console
+from pipeline.cli.common import HearingsGroup, console
 from pipeline.cli.delete_command import delete
 from pipeline.cli.demo_command import demo
 from pipeline.cli.discover_commands import discover_command
@@ -33,6 +34,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 app = typer.Typer(
     name="hearings",
+    cls=HearingsGroup,
     help="Turn public-hearing videos into chaptered, speaker-attributed guides.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
@@ -66,3 +68,5 @@ app.command("transcribe")(transcribe)
 flow_commands.register(app)
 app.command("show")(show)
 app.command("delete")(delete)
+app.command("review")(review_commands.review)
+app.add_typer(review_commands.editor_app, name="editor")

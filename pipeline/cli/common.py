@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 import re
-from typing import NoReturn
+from datetime import date, datetime
+from typing import Any, NoReturn
 
+import click
 import typer
 from rich.console import Console
 from rich.markup import escape
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from typer.core import TyperGroup
 
-from models.db import (
-    DatabaseNotMigrated,
-    DatabaseUnavailable,
-    ensure_migrated,
-    make_engine,
-    make_session_factory,
-)
-from pipeline.config import Settings, SettingsError, get_settings
+from models.db import ensure_migrated, make_engine, make_session_factory
+from pipeline.config import Settings, get_settings
+from pipeline.errors import HearingsError
 
 # Escape sequences (CSI, OSC) and other control characters in stored text (a title, a
 # transcript line) would drive the reader's terminal.
 TERMINAL_ESCAPES = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]|\x1b.?")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+DATE_FORMATS = ["%Y-%m-%d"]
 console = Console()
 error_console = Console(stderr=True, soft_wrap=True)
 
@@ -38,11 +37,25 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(code=1)
 
 
+class HearingsGroup(TyperGroup):
+    """The command group: an error the user can fix (`HearingsError`), from any command,
+    ends as one red line and exit status 1; any other error is a bug and keeps its traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except HearingsError as error:
+            fail(str(error))
+
+
+def as_date(moment: datetime | None) -> date | None:
+    """The day of a `--since`/`--until` option (Typer parses dates as datetimes)."""
+    return moment.date() if moment else None
+
+
 def load_settings_or_fail() -> Settings:
-    try:
-        return get_settings()
-    except SettingsError as error:
-        fail(str(error))
+    """The settings; a bad value raises SettingsError, which the group prints as one line."""
+    return get_settings()
 
 
 def engine_or_fail(settings: Settings) -> Engine:
@@ -55,8 +68,5 @@ def engine_or_fail(settings: Settings) -> Engine:
 def open_database(settings: Settings) -> sessionmaker[Session]:
     """A session factory on a reachable, fully migrated database, or a one-line error."""
     engine = engine_or_fail(settings)
-    try:
-        ensure_migrated(engine)
-    except (DatabaseUnavailable, DatabaseNotMigrated) as error:
-        fail(str(error))
+    ensure_migrated(engine)  # DatabaseUnavailable / DatabaseNotMigrated: one line
     return make_session_factory(engine)

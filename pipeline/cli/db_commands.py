@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from models.db import (
-    DatabaseUnavailable,
-    current_revision,
-    describe_url,
-    head_revision,
-    upgrade,
-)
+from models.db import current_revision, describe_url, head_revision, upgrade
 from pipeline.cli.common import console, engine_or_fail, fail, load_settings_or_fail
 
 app = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
@@ -23,10 +17,7 @@ def upgrade_command(
     """Create the database or migrate it to the newest schema."""
     settings = load_settings_or_fail()
     engine = engine_or_fail(settings)
-    try:
-        upgrade(engine, revision)
-    except DatabaseUnavailable as error:
-        fail(str(error))
+    upgrade(engine, revision)
     console.print(
         f"database at {describe_url(settings.effective_database_url)} "
         f"is at revision {current_revision(engine)}"

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from models.db import DatabaseUnavailable, current_revision, describe_url, upgrade
+from models.db import current_revision, describe_url, upgrade
 from models.db import transaction as db_transaction
 from pipeline.cli.common import console, engine_or_fail, fail, load_settings_or_fail, open_database
 from pipeline.cli.show_command import show
+from pipeline.sources.manual import manual_hearing
 from pipeline.store.processing import ensure_manual_hearing
 
 SAMPLE_MEDIA = (
@@ -28,10 +29,7 @@ def demo() -> None:
     """Run the bundled sample hearing through every stage (SQLite, local Prefect)."""
     settings = load_settings_or_fail()
     engine = engine_or_fail(settings)
-    try:
-        upgrade(engine)
-    except DatabaseUnavailable as error:
-        fail(str(error))
+    upgrade(engine)
     console.print(
         f"database {describe_url(settings.effective_database_url)} "
         f"at revision {current_revision(engine)}"
@@ -39,7 +37,7 @@ def demo() -> None:
     if not SAMPLE_MEDIA.is_file():
         fail(f"the bundled sample {SAMPLE_MEDIA} is missing")
     with db_transaction(open_database(settings)) as session:
-        slug = ensure_manual_hearing(session, str(SAMPLE_MEDIA), SAMPLE_TITLE).slug
+        slug = ensure_manual_hearing(session, manual_hearing(str(SAMPLE_MEDIA), SAMPLE_TITLE)).slug
 
     from pipeline.cli.flow_commands import print_report, use_prefect_server
 
@@ -47,10 +45,7 @@ def demo() -> None:
     from flows.process_hearing import process_hearing
 
     console.print(f"processing the sample hearing [bold]{slug}[/] (Prefect runs it locally)")
-    try:
-        report = process_hearing(slug)
-    except Exception as error:
-        fail(f"the demo failed: {type(error).__name__}: {error}")
+    report = process_hearing(slug)
     print_report(report)
     console.rule("the guide, as a reader sees it")
     show(slug, with_lines=True)

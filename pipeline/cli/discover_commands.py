@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from functools import partial
+from datetime import datetime
 from typing import Annotated
 
-import httpx
 import typer
 from rich.table import Table
 
-from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
-from pipeline.sources.discovery import DiscoveryError
+from flows.discovery import discover_on_legistar
+from pipeline.cli.common import DATE_FORMATS, as_date, console, load_settings_or_fail, open_database
 from pipeline.sources.events import NEW_YORK
-from pipeline.sources.legistar import LegistarClient, LegistarError
-from pipeline.sources.legistar_records import LegistarRecordError
-from pipeline.sources.viebit import resolve_viebit
-from pipeline.store.hearings import DiscoveryReport, discover
-
-DATE_FORMATS = ["%Y-%m-%d"]
-NEED_TOKEN = (
-    "discovery reads the Legistar calendar, which needs a (free) token: "
-    "set HEARINGS_LEGISTAR__TOKEN (see https://council.nyc.gov/legislation/api/)"
-)
-
-
-def _as_date(value: datetime | None) -> date | None:
-    return value.date() if value else None
+from pipeline.sources.legistar import require_token
+from pipeline.store.hearings import DiscoveryReport
 
 
 def _local_time(moment: datetime | None) -> str:
@@ -49,21 +35,9 @@ def discover_command(
 ) -> None:
     """Find hearings on the Legistar calendar, store them and list those ready to process."""
     settings = load_settings_or_fail()
-    if settings.legistar.token is None:
-        fail(NEED_TOKEN)
+    require_token(settings.legistar)
     factory = open_database(settings)
-    timeout = settings.legistar.timeout_seconds
-    with LegistarClient(settings.legistar) as client, httpx.Client(timeout=timeout) as pages:
-        try:
-            report = discover(
-                factory,
-                client,
-                _as_date(since),
-                _as_date(until),
-                partial(resolve_viebit, client=pages),
-            )
-        except (LegistarError, LegistarRecordError, DiscoveryError) as error:
-            fail(str(error))
+    report = discover_on_legistar(settings, factory, as_date(since), as_date(until))
     print_report(report)
 
 

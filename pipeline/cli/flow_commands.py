@@ -6,7 +6,7 @@ Prefect is imported inside the commands so that `hearings --help` stays fast.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,19 +17,26 @@ from sqlalchemy import select
 from models import Hearing, HearingStatus, StageRun
 from models.db import transaction
 from pipeline.chapters.options import ChaptererChoice
-from pipeline.cli.common import console, fail, load_settings_or_fail, open_database, shown
+from pipeline.cli.common import (
+    DATE_FORMATS,
+    as_date,
+    console,
+    fail,
+    load_settings_or_fail,
+    open_database,
+    shown,
+)
 from pipeline.sources.events import NEW_YORK
+from pipeline.sources.legistar import require_token
+from pipeline.sources.manual import manual_hearing, normalize_source
 from pipeline.stages import Stage
 from pipeline.store.hearing_lock import live_claims
 from pipeline.store.processing import (
-    HearingNotFound,
     ManualDetails,
-    SourceNotFound,
     attach_source,
     ensure_manual_hearing,
     hearing_by_event,
     latest_stage_runs,
-    normalize_source,
 )
 
 if TYPE_CHECKING:
@@ -47,7 +54,7 @@ Chapterer = Annotated[
 ]
 MaxParallel = Annotated[int, typer.Option(min=1, help="hearings processed at the same time")]
 NOTE_CHARS = 90
-DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M"]
+HELD_ON_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M"]
 STATUS_MARKS = {"succeeded": "[green]✓[/]", "skipped": "[dim]–[/]", "failed": "[red]✗[/]"}
 
 
@@ -64,14 +71,10 @@ def use_prefect_server() -> None:
 
 def refuse_non_media(sources: list[str]) -> None:
     """A local file that is not audio or video stops the command before anything is stored."""
-    from pipeline.acquire import AcquireError, check_media_source
-    from pipeline.audio import AudioError
+    from pipeline.acquire import check_media_source
 
     for source in sources:
-        try:
-            check_media_source(normalize_source(source))
-        except (AcquireError, AudioError, SourceNotFound) as error:
-            fail(str(error))
+        check_media_source(normalize_source(source))
 
 
 def _resolve_slug(source: str | None, event_id: int | None, details: ManualDetails) -> str:
@@ -81,17 +84,15 @@ def _resolve_slug(source: str | None, event_id: int | None, details: ManualDetai
     if source is not None:
         refuse_non_media([source])
     factory = open_database(load_settings_or_fail())
-    try:
-        with transaction(factory) as session:
-            if event_id is None:
-                hearing = ensure_manual_hearing(session, source or "", details.title)
-            else:
-                hearing = hearing_by_event(session, event_id)
-                if source is not None:
-                    attach_source(session, hearing, source)
-            changed, slug = details.apply(hearing), hearing.slug
-    except (HearingNotFound, SourceNotFound) as error:
-        fail(str(error))
+    manual = manual_hearing(source) if source is not None else None
+    with transaction(factory) as session:
+        if event_id is None and manual is not None:
+            hearing = ensure_manual_hearing(session, manual)
+        else:
+            hearing = hearing_by_event(session, event_id or 0)
+            if manual is not None:
+                attach_source(hearing, manual)
+        changed, slug = details.apply(hearing), hearing.slug
     if changed:
         console.print(f"{slug}: {', '.join(changed)} set as given")
     return slug
@@ -130,7 +131,7 @@ def ingest(
     title: Annotated[str | None, typer.Option(help="the hearing's title (kept when set)")] = None,
     held_on: Annotated[
         datetime | None,
-        typer.Option("--date", formats=DATE_FORMATS, help="when it was held (New York time)"),
+        typer.Option("--date", formats=HELD_ON_FORMATS, help="when it was held (New York time)"),
     ] = None,
     body: Annotated[
         str | None, typer.Option(help='its committee, e.g. "Committee on Finance" (roster)')
@@ -147,11 +148,7 @@ def ingest(
     from flows.process_hearing import process_hearing
 
     console.print(f"processing [bold]{slug}[/]")
-    try:
-        report = process_hearing(slug, from_stage=from_stage, chapterer=chapterer,
-                                 wait_seconds=wait)  # fmt: skip
-    except Exception as error:
-        fail(f"{slug} failed: {type(error).__name__}: {error}")
+    report = process_hearing(slug, from_stage=from_stage, chapterer=chapterer, wait_seconds=wait)
     print_report(report)
 
 
@@ -164,7 +161,9 @@ def print_summary(summary: BatchSummary) -> None:
 
 def nightly(max_parallel: MaxParallel = 2, chapterer: Chapterer = "auto") -> None:
     """Discover new hearings on Legistar and process every new or unfinished one."""
-    open_database(load_settings_or_fail())
+    settings = load_settings_or_fail()
+    require_token(settings.legistar)  # at once, before Prefect starts
+    open_database(settings)
     use_prefect_server()
     from flows.nightly import nightly as nightly_flow
 
@@ -174,8 +173,8 @@ def nightly(max_parallel: MaxParallel = 2, chapterer: Chapterer = "auto") -> Non
 def backfill(
     sources: Annotated[list[str] | None, typer.Argument(help="video URLs or media files")] = None,
     event_ids: Annotated[list[int] | None, typer.Option("--event", help="event id")] = None,
-    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="from")] = None,
-    until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="to")] = None,
+    since: Annotated[datetime | None, typer.Option(formats=DATE_FORMATS, help="from")] = None,
+    until: Annotated[datetime | None, typer.Option(formats=DATE_FORMATS, help="to")] = None,
     from_stage: FromStage = None,
     chapterer: Chapterer = "auto",
     max_parallel: MaxParallel = 2,
@@ -184,7 +183,10 @@ def backfill(
     if not (sources or event_ids or since):
         fail("give URLs or files, --event ID, or --since DATE")
     refuse_non_media(sources or [])
-    open_database(load_settings_or_fail())
+    settings = load_settings_or_fail()
+    if since:
+        require_token(settings.legistar)  # at once, before Prefect starts
+    open_database(settings)
     use_prefect_server()
     from flows.backfill import backfill as backfill_flow
 
@@ -192,17 +194,13 @@ def backfill(
         backfill_flow(
             event_ids=event_ids or [],
             sources=sources or [],
-            since=_day(since),
-            until=_day(until),
+            since=as_date(since),
+            until=as_date(until),
             from_stage=from_stage,
             chapterer=chapterer,
             max_parallel=max_parallel,
         )
     )
-
-
-def _day(moment: datetime | None) -> date | None:
-    return moment.date() if moment else None
 
 
 def status(

@@ -8,29 +8,27 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from flows.roster import roster_on
 from models.db import transaction
-from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
+from pipeline.cli.common import DATE_FORMATS, console, fail, load_settings_or_fail, open_database
 from pipeline.config import Settings
 from pipeline.sources.bundled_roster import (
     BUNDLED_ROSTER_DIR,
     BundledRoster,
-    BundledRosterMissing,
     load_bundled_roster,
     read_places,
 )
-from pipeline.sources.legistar import LegistarClient, LegistarError
-from pipeline.sources.legistar_records import LegistarRecordError
-from pipeline.store.roster import RosterError, roster_on, upsert_roster
+from pipeline.sources.legistar import LegistarClient
+from pipeline.store.roster import upsert_roster
 
 app = typer.Typer(help="The council roster: committees, members, chairs.", no_args_is_help=True)
-DATE_FORMATS = ["%Y-%m-%d"]
 DEFAULT_ACTIVE_SINCE = datetime(2022, 1, 1)
 
 
 def _from_legistar(settings: Settings, active_since: datetime) -> BundledRoster:
     places_file = BUNDLED_ROSTER_DIR / "districts.csv"
     places = read_places(places_file) if places_file.is_file() else {}
-    with LegistarClient(settings.legistar) as client:
+    with LegistarClient(settings.legistar, network=settings.network) as client:
         return BundledRoster(
             bodies=client.bodies(),
             persons=client.persons(),
@@ -53,21 +51,16 @@ def sync(
     """Upsert bodies, people and memberships from Legistar (or the bundled roster)."""
     settings = load_settings_or_fail()
     factory = open_database(settings)
-    try:
-        if settings.legistar.token is None:
-            console.print(
-                "No Legistar token configured (HEARINGS_LEGISTAR__TOKEN): using the bundled "
-                f"roster in {BUNDLED_ROSTER_DIR} (NYC public records, 2022-2025)."
-            )
-            roster = load_bundled_roster()
-        else:
-            roster = _from_legistar(settings, active_since)
-    except (LegistarError, LegistarRecordError, BundledRosterMissing) as error:
-        fail(str(error))
-    with transaction(factory) as session:
-        report = upsert_roster(
-            session, roster.bodies, roster.persons, roster.office_records, roster.places
+    if settings.legistar.token is None:
+        console.print(
+            "No Legistar token configured (HEARINGS_LEGISTAR__TOKEN): using the bundled "
+            f"roster in {BUNDLED_ROSTER_DIR} (NYC public records, 2022-2025)."
         )
+        roster = load_bundled_roster()
+    else:
+        roster = _from_legistar(settings, active_since)
+    with transaction(factory) as session:
+        report = upsert_roster(session, roster.records())
     console.print(
         f"roster: {report.bodies} bodies, {report.persons} people, "
         f"{report.memberships} memberships ({report.added} added, {report.changed} changed)"
@@ -82,10 +75,7 @@ def show(
     """Who could speak at a hearing of BODY on DATE, most likely first."""
     factory = open_database(load_settings_or_fail())
     with factory() as session:
-        try:
-            members = roster_on(session, on.date(), [body])
-        except RosterError as error:
-            fail(str(error))
+        members = roster_on(session, on.date(), [body])
     if not members:
         fail(f"no memberships recorded on {on.date()}: is the roster synced for that period?")
     table = Table(

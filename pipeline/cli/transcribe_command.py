@@ -26,7 +26,7 @@ from rich.progress import (
 from rich.table import Table
 
 from pipeline.artifacts import slugify
-from pipeline.cli.common import console, error_console, fail, load_settings_or_fail
+from pipeline.cli.common import console, error_console, load_settings_or_fail
 from pipeline.stages import HearingContext, StageResult
 
 SOURCE_NAME_LENGTH = 80
@@ -151,26 +151,8 @@ def transcribe(
     slug: Annotated[str | None, typer.Option(help="folder name; default: from the source")] = None,
 ) -> None:
     """Download, decode, transcribe, diarize and attribute one hearing into lines.json."""
-    from pipeline.acquire import AcquireError
-    from pipeline.artifacts import ArtifactError
-    from pipeline.asr import AsrModelUnavailable
-    from pipeline.audio import AudioError
-    from pipeline.captions import CaptionsError
-    from pipeline.diarization import DiarizationUnavailable
-
     settings = load_settings_or_fail()
-    try:
-        context = HearingContext.for_slug(slug or slug_for(source), settings)
-        console.print(f"[bold]{context.slug}[/] from {source}")
-        model_seconds = _media_steps(context, source, until, captions)
-        _summary(context, model_seconds)
-    except (
-        ValueError,
-        AcquireError,
-        AudioError,
-        AsrModelUnavailable,
-        DiarizationUnavailable,
-        CaptionsError,
-        ArtifactError,
-    ) as error:
-        fail(str(error))
+    context = HearingContext.for_slug(slug or slug_for(source), settings)
+    console.print(f"[bold]{context.slug}[/] from {source}")
+    model_seconds = _media_steps(context, source, until, captions)
+    _summary(context, model_seconds)

@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import HearingsError
+from pipeline.records import PersonPlace, RosterRecords
 from pipeline.sources.legistar_records import (
     LegistarBody,
     LegistarOfficeRecord,
     LegistarPerson,
     parse_records,
 )
+from pipeline.sources.roster_records import roster_records
 
 BUNDLED_ROSTER_DIR = Path(__file__).resolve().parents[2] / "data" / "rosters" / "nyc"
 SHARED_ROSTER_CSV = "nyc_council_roster_2022_2025.csv"
@@ -35,22 +38,22 @@ KEPT_FIELDS = {
 }
 
 
-class BundledRosterMissing(FileNotFoundError):
+class BundledRosterMissing(HearingsError, FileNotFoundError):
     """The bundled roster files are not where they should be."""
 
 
 @dataclass(frozen=True)
-class PersonPlace:
-    district: int | None
-    borough: str | None
-
-
-@dataclass(frozen=True)
 class BundledRoster:
+    """Legistar's roster records (bundled, or fetched) and the districts file's places."""
+
     bodies: list[LegistarBody]
     persons: list[LegistarPerson]
     office_records: list[LegistarOfficeRecord]
     places: dict[int, PersonPlace]
+
+    def records(self) -> RosterRecords:
+        """Our own records of these, ready for `pipeline.store.roster.upsert_roster`."""
+        return roster_records(self.bodies, self.persons, self.office_records, self.places)
 
 
 def read_places(path: Path) -> dict[int, PersonPlace]:

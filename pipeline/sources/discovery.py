@@ -1,17 +1,18 @@
 """The network half of discovery: which events to read, their agendas and video files.
 
-No database here: the store layer passes in what it already knows about each event
-(`KnownEvent`) and writes what comes back (`PreparedHearing`).
+No database here: the discovery flow (`flows/discovery.py`) passes in what storage knows
+about each event (`KnownEvent`) and has storage write what comes back (`PreparedHearing`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from pipeline.sources.events import HearingPlan, PlanStatus, agenda_details, plan_hearing
+from pipeline.errors import HearingsError
+from pipeline.records import HearingPlan, KnownEvent, PreparedHearing
+from pipeline.sources.events import agenda_details, plan_hearing
 from pipeline.sources.legistar import dedupe_events
 from pipeline.sources.legistar_records import LegistarEvent, LegistarEventItem, LegistarRollCall
 from pipeline.sources.viebit import ViebitError, ViebitMedia, is_viebit_page
@@ -33,29 +34,8 @@ class EventSource(Protocol):
     def roll_calls(self, event_item_id: int) -> list[LegistarRollCall]: ...
 
 
-class DiscoveryError(RuntimeError):
+class DiscoveryError(HearingsError, RuntimeError):
     """Discovery cannot start (e.g. no date given and no previous discovery recorded)."""
-
-
-@dataclass(frozen=True)
-class KnownEvent:
-    """What the database holds about an event from an earlier discovery."""
-
-    last_modified_utc: str | None
-    agenda: list[dict[str, Any]] | None
-    video_page: str | None
-    video_url: str | None
-    captions_url: str | None
-
-
-@dataclass(frozen=True)
-class PreparedHearing:
-    plan: HearingPlan
-    status: PlanStatus
-    status_reason: str | None
-    video_url: str | None
-    captions_url: str | None
-    details: dict[str, Any]
 
 
 def fetch_events(

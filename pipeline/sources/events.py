@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
-
 from pipeline.artifacts import slugify
+from pipeline.records import HearingPlan, PlanStatus
 from pipeline.sources.legistar_records import LegistarEvent, LegistarEventItem, LegistarRollCall
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -28,26 +27,6 @@ CANCELLED_IN_COMMENT = re.compile(
 CLOCK_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*([AP])\.?\s*M\.?\s*$", re.IGNORECASE)
 JOINT_COMMENT = re.compile(r"^\s*jointly with\b", re.IGNORECASE)
 SLUG_BODY_LENGTH = 150
-
-PlanStatus = Literal["discovered", "waiting_for_video", "skipped"]
-
-
-class HearingPlan(BaseModel):
-    """What discovery knows about one event before the video page is checked."""
-
-    legistar_event_id: int
-    slug: str
-    title: str
-    body_legistar_id: int
-    body_name: str
-    scheduled_at: datetime
-    status: PlanStatus
-    status_reason: str | None = None
-    video_page_url: str | None = None
-    last_modified_utc: datetime
-    joint_with: list[str]
-    legistar: dict[str, Any]
-
 
 def parse_event_time(text: str | None) -> time | None:
     """'9:30 AM' → 09:30, '12:00 PM' → 12:00; None when absent or not a clock time."""

@@ -2,24 +2,31 @@
 
 The token travels as the `token` query parameter, so every URL this module prints or logs
 goes through `mask_token` first, and httpx's own request log is filtered the same way.
-Transient failures (429, 5xx, timeouts, dropped connections) are retried with back-off,
-honouring `Retry-After`; any other 4xx fails at once.
+Transient failures (429, 5xx, timeouts, dropped connections) are retried by the network
+settings' one retry policy (`pipeline.http`), honouring `Retry-After`; any other 4xx fails at once.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 import httpx
-from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception_type
-from tenacity.stop import stop_after_attempt
+from tenacity import RetryCallState
 
-from pipeline.config import LegistarSettings
+from pipeline.config import LegistarSettings, NetworkSettings
+from pipeline.errors import HearingsError
+from pipeline.http import (
+    RetryPolicy,
+    Sleep,
+    http_client,
+    install_log_masking,
+    mask_token,
+    parse_retry_after,
+)
 from pipeline.sources.legistar_records import (
     ID_FIELDS,
     LegistarBody,
@@ -38,16 +45,22 @@ log = logging.getLogger(__name__)
 RecordT = TypeVar("RecordT", bound=LegistarRecord)
 
 PAGE_SIZE = 1000  # the API's largest $top
-TOKEN_IN_URL = re.compile(r"(?i)(token=)[^&\s\"']+")
-MAX_RETRY_AFTER_SECONDS = 120.0
+NEED_TOKEN = (
+    "discovery reads the Legistar calendar, which needs a (free) token: "
+    "set HEARINGS_LEGISTAR__TOKEN (see https://council.nyc.gov/legislation/api/)"
+)
 
 
-class LegistarError(RuntimeError):
+class LegistarError(HearingsError, RuntimeError):
     """Legistar could not answer; the message never contains the token."""
 
 
 class LegistarAuthError(LegistarError):
     """Legistar refused the request (missing or wrong token)."""
+
+
+class LegistarTokenMissing(LegistarAuthError):
+    """No token is configured: nothing is asked of Legistar."""
 
 
 class TransientLegistarError(LegistarError):
@@ -62,45 +75,14 @@ class LegistarUnavailable(TransientLegistarError):
     """Legistar kept failing with 429, 5xx or timeouts through every retry of one request."""
 
 
-def mask_token(text: str) -> str:
-    return TOKEN_IN_URL.sub(r"\1***", text)
+def require_token(settings: LegistarSettings) -> None:
+    """Stop before any request when no token is configured, saying how to get one."""
+    if settings.token is None:
+        raise LegistarTokenMissing(NEED_TOKEN)
 
 
-class _MaskTokenFilter(logging.Filter):
-    """Rewrites httpx's 'HTTP Request: GET <url>' lines so the token never reaches a log."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = mask_token(str(record.msg))
-        if isinstance(record.args, tuple):
-            record.args = tuple(_masked_log_arg(arg) for arg in record.args)
-        return True
-
-
-def _masked_log_arg(arg: object) -> object:
-    return mask_token(str(arg)) if isinstance(arg, str | httpx.URL) else arg
-
-
-def install_log_masking() -> None:
-    for name in ("httpx", "httpcore"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(existing, _MaskTokenFilter) for existing in logger.filters):
-            logger.addFilter(_MaskTokenFilter())
-
-
-def retry_delay(retry_after: float | None, attempt: int, backoff_seconds: float) -> float:
-    """Seconds to wait before the next attempt: the server's Retry-After, else exponential."""
-    if retry_after is not None:
-        return min(max(retry_after, 0.0), MAX_RETRY_AFTER_SECONDS)
-    return min(backoff_seconds * 2 ** (attempt - 1), MAX_RETRY_AFTER_SECONDS)
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        return None  # an HTTP-date: fall back to our own back-off
+def _retry_after(error: BaseException) -> float | None:
+    return error.retry_after if isinstance(error, TransientLegistarError) else None
 
 
 def odata_datetime(moment: date | datetime) -> str:
@@ -113,18 +95,17 @@ class LegistarClient:
         settings: LegistarSettings,
         http: httpx.Client | None = None,
         *,
-        max_attempts: int = 5,
-        backoff_seconds: float = 1.0,
+        network: NetworkSettings | None = None,
         page_size: int = PAGE_SIZE,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Sleep = time.sleep,
     ) -> None:
+        network = network or NetworkSettings()
         install_log_masking()
         self.root = f"{settings.base_url.rstrip('/')}/{settings.client}"
         self._token = settings.token.get_secret_value() if settings.token else None
         self._owns_http = http is None
-        self._http = http or httpx.Client(timeout=settings.timeout_seconds)
-        self._max_attempts = max_attempts
-        self._backoff_seconds = backoff_seconds
+        self._http = http or http_client(network, read_timeout=settings.timeout_seconds)
+        self._retry = RetryPolicy.from_settings(network)
         self._page_size = page_size
         self._sleep = sleep
 
@@ -198,20 +179,17 @@ class LegistarClient:
         if self._token:
             params = {**params, "token": self._token}
         url = f"{self.root}/{path}"
-        retrying = Retrying(
-            retry=retry_if_exception_type(TransientLegistarError),
-            stop=stop_after_attempt(self._max_attempts),
-            wait=self._wait,
+        retrying = self._retry.retrying(
+            TransientLegistarError,
+            retry_after=_retry_after,
             before_sleep=self._log_retry,
             sleep=self._sleep,
         )
         try:
             response = retrying(self._get_once, url, params)
-        except RetryError as error:
-            last = error.last_attempt.exception()
-            raise LegistarUnavailable(
-                f"{last} (gave up after {self._max_attempts} attempts)"
-            ) from None
+        except TransientLegistarError as error:
+            tries = self._retry.describe(retrying.statistics.get("attempt_number", 1))
+            raise LegistarUnavailable(f"{error} (gave up after {tries})") from None
         try:
             return response.json()
         except ValueError:
@@ -242,14 +220,11 @@ class LegistarClient:
             raise LegistarError(f"{where} answered {status} {_short(response)}")
         return response
 
-    def _wait(self, state: RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome else None
-        retry_after = error.retry_after if isinstance(error, TransientLegistarError) else None
-        return retry_delay(retry_after, state.attempt_number, self._backoff_seconds)
-
     def _log_retry(self, state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
-        log.warning("%s; retry %d of %d", error, state.attempt_number, self._max_attempts - 1)
+        log.warning(
+            "%s; retry %d of at most %d", error, state.attempt_number, self._retry.attempts - 1
+        )
 
     def close(self) -> None:
         """Close the HTTP client if this client made it (a borrowed one stays open)."""

@@ -12,10 +12,12 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from pipeline.errors import HearingsError, describe_validation_error
+
 RecordT = TypeVar("RecordT", bound="LegistarRecord")
 
 
-class LegistarRecordError(ValueError):
+class LegistarRecordError(HearingsError, ValueError):
     """A Legistar record is malformed; the message names the record and the field."""
 
 
@@ -134,10 +136,7 @@ def parse_record(model: type[RecordT], raw: object) -> RecordT:
     try:
         return model.model_validate(raw)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in issue['loc']) or 'record'}: {issue['msg']}"
-            for issue in error.errors()
-        )
+        problems = describe_validation_error(error, whole="record")
         raise LegistarRecordError(
             f"Legistar {describe_record(model, raw)} is malformed: {problems}"
         ) from None

@@ -13,11 +13,13 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 from pydantic import BaseModel
 
+from pipeline.errors import HearingsError
+
 VIEBIT_MEDIA_BASE = "https://vbfast-vod.viebit.com/counciln"
 PLAYER_HASH = re.compile(r"player\.php\?hash=([A-Za-z0-9]+)")
 
 
-class ViebitError(RuntimeError):
+class ViebitError(HearingsError, RuntimeError):
     """The page could not be read or does not (yet) name its video file."""
 
 
@@ -33,8 +35,10 @@ class ViebitMedia(BaseModel):
 
 
 def is_viebit_page(url: str) -> bool:
+    """A Viebit video page — `…/vod/?s=true&v=NAME.mp4`, on councilnyc.viebit.com or a mirror
+    of it — as opposed to the direct files it points at or another video site's page."""
     parts = urlsplit(url)
-    return "viebit" in f"{parts.netloc}{parts.path}".lower()
+    return parts.scheme in {"http", "https"} and parts.path.rstrip("/").endswith("/vod")
 
 
 def video_file_stem(page_url: str) -> str:

@@ -13,25 +13,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from models import Chapter, Hearing, ReviewState, TranscriptLine
-from models.db import transaction
-from pipeline.artifacts import fingerprint
+from pipeline.errors import HearingsError
 from pipeline.schemas import Chapter as ChapterOutput
 from pipeline.schemas import Chapters, Lines, SpeakerIdentities
-from pipeline.stages import HearingContext, Stage, StageResult
 from pipeline.store.anchoring import anchor_span, same_lines
-from pipeline.store.processing import hearing_by_slug, last_success_fingerprint
 from pipeline.store.speaker_merge import merge_speakers, speaker_is_persons
 
-STAGE_VERSION = "1"
-ARTIFACTS = ("lines", "speakers", "chapters")
 PERSON_REVIEW_STATES = {ReviewState.APPROVED, ReviewState.PUBLISHED}
-__all__ = ["speaker_is_persons", "store_hearing_outputs", "store_stage"]
+__all__ = ["StoreError", "speaker_is_persons", "store_hearing_outputs"]
 
 
-class StoreError(ValueError):
+class StoreError(HearingsError, ValueError):
     """The artifacts to store do not fit together."""
 
 
@@ -215,31 +210,3 @@ def _merge_chapters(
         chapter.position = position
     session.add_all(fresh)
     return len(fresh), len(persons)
-
-
-def store_stage(
-    factory: sessionmaker[Session], context: HearingContext, *, force: bool = False
-) -> StageResult:
-    """The store stage: artifacts into the database, skipped when they are already there."""
-    headers = [context.store.header(context.slug, name) for name in ARTIFACTS]
-    missing = [name for name, header in zip(ARTIFACTS, headers, strict=True) if header is None]
-    if missing:
-        raise StoreError(f"cannot store {context.slug!r}: missing {', '.join(missing)}")
-    input_fingerprint = fingerprint(
-        Stage.STORE.value, STAGE_VERSION, *(header.fingerprint for header in headers if header)
-    )
-    with transaction(factory) as session:
-        hearing = hearing_by_slug(session, context.slug)
-        stored = last_success_fingerprint(session, hearing.id, Stage.STORE)
-        if not force and stored == input_fingerprint:
-            return StageResult(Stage.STORE, skipped=True, fingerprint=input_fingerprint)
-        report = store_hearing_outputs(
-            session,
-            hearing,
-            context.store.read(context.slug, "lines", Lines),
-            context.store.read(context.slug, "speakers", SpeakerIdentities),
-            context.store.read(context.slug, "chapters", Chapters),
-        )
-    return StageResult(
-        Stage.STORE, skipped=False, fingerprint=input_fingerprint, summary=report.describe()
-    )

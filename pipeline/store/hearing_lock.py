@@ -21,12 +21,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import HearingClaim
 from models.db import transaction
+from pipeline.errors import HearingsError
 
 DEFAULT_STALE_AFTER = timedelta(hours=6)
 POLL_SECONDS = 2.0
 
 
-class HearingBusy(RuntimeError):
+class HearingBusy(HearingsError, RuntimeError):
     """Another run is processing this hearing now."""
 
 

@@ -1,37 +1,24 @@
-"""Discovery: Legistar events in, Hearing rows upserted, the hearings ready to process out.
+"""Discovered hearings in the database: what is known per event, upserts, the ready list.
 
-Everything that needs the network (events, agendas, roll calls, video pages) is fetched first;
-only then are rows written, in one transaction, so a bad record or a failed request leaves
-the stored hearings as they were. Running it twice changes nothing.
+The discovery flow (`flows/discovery.py`) reads what is known here, fetches from Legistar,
+then writes everything with `write_discovered` in one transaction. Running it twice changes
+nothing.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from models import Hearing, HearingStatus, SyncState
-from models.db import transaction
-from pipeline.sources.discovery import (
-    EventSource,
-    KnownEvent,
-    PreparedHearing,
-    VideoResolver,
-    fetch_events,
-    prepare_hearings,
-)
+from pipeline.records import KnownEvent, PreparedHearing
 from pipeline.store.roster import ChangeCounter, upsert_body
 
 DISCOVERY_MARK = "legistar.events.last_modified_utc"
-# Older hearings still without video are re-read only when Legistar reports a change.
-RECHECK_WINDOW = timedelta(days=30)
-# Incremental runs re-read events changed shortly before the mark: an edit Legistar records
-# late (or a clock skew) is not missed, and re-reading is harmless since upserts are idempotent.
-MARK_OVERLAP = timedelta(days=1)
 # Statuses discovery owns; once a hearing is being processed, its status belongs to the flow.
 DISCOVERY_STATUSES = {
     HearingStatus.DISCOVERED,
@@ -60,29 +47,12 @@ class DiscoveryReport(BaseModel):
     ready: list[DiscoveredHearing]
 
 
-def discover(
-    factory: sessionmaker[Session],
-    source: EventSource,
-    since: date | None,
-    until: date | None,
-    resolve_video: VideoResolver,
-    recheck_window: timedelta = RECHECK_WINDOW,
-    overlap: timedelta = MARK_OVERLAP,
+def write_discovered(
+    session: Session, prepared: list[PreparedHearing], mark: datetime | None
 ) -> DiscoveryReport:
-    """Upsert the hearings of `since`..`until`, or, with no `since`, of events changed since
-    the last discovery (less `overlap`) plus those of the last `recheck_window` still waiting
-    for video."""
-    with factory() as session:
-        stored = _stored_events(session)
-        mark = _read_mark(session)
-        waiting_from = _oldest_waiting_date(session, datetime.now(UTC) - recheck_window)
-    events = fetch_events(source, since, until, mark, waiting_from, overlap)
-    prepared = prepare_hearings(events, stored, source, resolve_video)
-    with transaction(factory) as session:
-        report = _write(session, prepared)
-        _advance_mark(session, mark, [event.EventLastModifiedUtc for event in events])
-    with factory() as session:
-        report.ready = ready_hearings(session)
+    """Upsert the prepared hearings and advance the discovery mark past what was seen."""
+    report = _write(session, prepared)
+    _advance_mark(session, mark, [hearing.plan.last_modified_utc for hearing in prepared])
     return report
 
 
@@ -178,7 +148,8 @@ def ready_hearings(session: Session) -> list[DiscoveredHearing]:
     ]
 
 
-def _stored_events(session: Session) -> dict[int, KnownEvent]:
+def known_events(session: Session) -> dict[int, KnownEvent]:
+    """What earlier discoveries stored about each Legistar event, by event id."""
     stored = {}
     for row in session.scalars(select(Hearing).where(Hearing.legistar_event_id.is_not(None))):
         legistar = row.details.get("legistar", {})
@@ -192,7 +163,8 @@ def _stored_events(session: Session) -> dict[int, KnownEvent]:
     return stored
 
 
-def _oldest_waiting_date(session: Session, not_before: datetime) -> date | None:
+def oldest_waiting_date(session: Session, not_before: datetime) -> date | None:
+    """The date of the oldest hearing since `not_before` still waiting for its video."""
     oldest = session.scalar(
         select(Hearing.scheduled_at)
         .where(Hearing.status == HearingStatus.WAITING_FOR_VIDEO)
@@ -204,7 +176,8 @@ def _oldest_waiting_date(session: Session, not_before: datetime) -> date | None:
     return (oldest - timedelta(days=1)).date() if oldest else None
 
 
-def _read_mark(session: Session) -> datetime | None:
+def read_mark(session: Session) -> datetime | None:
+    """The newest Legistar modification time the last discovery saw."""
     state = session.get(SyncState, DISCOVERY_MARK)
     return datetime.fromisoformat(state.value) if state else None
 

@@ -2,64 +2,37 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from urllib.parse import urlparse
+from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models import Hearing, HearingStatus, StageRun, StageStatus
-from pipeline.artifacts import slugify
-from pipeline.stages import Stage, StageResult
+from pipeline.errors import HearingsError
+from pipeline.records import ManualHearing
+from pipeline.schemas import TokenUsage
 
 MAX_ERROR_CHARS = 4000
-SOURCE_NAME_LENGTH = 60
 INTERRUPTED = "interrupted: the process running this stage ended before it finished"
 
 
-class HearingNotFound(LookupError):
+class HearingNotFound(HearingsError, LookupError):
     """No hearing has the given slug or Legistar event id."""
 
 
-class SourceNotFound(FileNotFoundError):
-    """A local media file given to ingest does not exist."""
+class StageResultRow(Protocol):
+    """What a StageRun records of a finished stage (the stages' result type has these)."""
 
+    @property
+    def skipped(self) -> bool: ...
 
-def is_url(source: str) -> bool:
-    return urlparse(source).scheme in {"http", "https"}
+    @property
+    def fingerprint(self) -> str: ...
 
-
-def normalize_source(source: str) -> str:
-    """A URL as given, or a local file as an absolute path (which must exist)."""
-    if is_url(source):
-        return source
-    path = Path(source).expanduser()
-    if not path.is_file():
-        raise SourceNotFound(f"{source}: no such media file")
-    return str(path.resolve())
-
-
-def sibling_captions(source: str) -> str | None:
-    """`talk.vtt` beside a local `talk.mp4`: the captions that came with the file."""
-    if is_url(source):
-        return None
-    captions = Path(source).with_suffix(".vtt")
-    return str(captions) if captions.is_file() else None
-
-
-def slug_for_source(source: str) -> str:
-    """The same URL or file always gives the same slug: a readable name plus a short hash."""
-    normalized = normalize_source(source)
-    if is_url(normalized):
-        parsed = urlparse(normalized)
-        name = Path(parsed.path).stem or parsed.netloc
-    else:
-        name = Path(normalized).stem
-    digest = hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:8]
-    return f"{slugify(name, SOURCE_NAME_LENGTH)}-{digest}"
+    @property
+    def usage(self) -> TokenUsage: ...
 
 
 @dataclass(frozen=True)
@@ -82,33 +55,29 @@ class ManualDetails:
         return changed
 
 
-def ensure_manual_hearing(session: Session, source: str, title: str | None = None) -> Hearing:
+def attach_source(hearing: Hearing, manual: ManualHearing) -> None:
+    """Give a known hearing (a Legistar event) a video from a URL or file of one's own."""
+    if hearing.video_url != manual.video_url:
+        hearing.video_url, hearing.captions_url = manual.video_url, manual.captions_url
+        if hearing.status in {HearingStatus.WAITING_FOR_VIDEO, HearingStatus.SKIPPED}:
+            hearing.status, hearing.status_reason = HearingStatus.DISCOVERED, None
+
+
+def ensure_manual_hearing(session: Session, manual: ManualHearing) -> Hearing:
     """The hearing for a URL or file, created on first use (ingesting twice reuses it)."""
-    normalized = normalize_source(source)
-    slug = slug_for_source(normalized)
-    hearing = session.scalar(select(Hearing).where(Hearing.slug == slug))
+    hearing = session.scalar(select(Hearing).where(Hearing.slug == manual.slug))
     if hearing is None:
-        default_title = Path(urlparse(normalized).path).stem.replace("-", " ").replace("_", " ")
         hearing = Hearing(
-            slug=slug,
-            title=title or default_title or slug,
-            video_url=normalized,
-            captions_url=sibling_captions(normalized),
+            slug=manual.slug,
+            title=manual.title,
+            video_url=manual.video_url,
+            captions_url=manual.captions_url,
             status=HearingStatus.DISCOVERED,
             details={"source": "manual"},
         )
         session.add(hearing)
         session.flush()
     return hearing
-
-
-def attach_source(session: Session, hearing: Hearing, source: str) -> None:
-    """Give a known hearing (a Legistar event) a video from a URL or file of one's own."""
-    normalized = normalize_source(source)
-    if hearing.video_url != normalized:
-        hearing.video_url, hearing.captions_url = normalized, sibling_captions(normalized)
-        if hearing.status in {HearingStatus.WAITING_FOR_VIDEO, HearingStatus.SKIPPED}:
-            hearing.status, hearing.status_reason = HearingStatus.DISCOVERED, None
 
 
 def hearing_by_slug(session: Session, slug: str) -> Hearing:
@@ -136,13 +105,13 @@ def set_status(
     hearing.error = error[:MAX_ERROR_CHARS] if error else None
 
 
-def start_stage_run(session: Session, slug: str, stage: Stage, flow_run_id: str | None) -> int:
+def start_stage_run(session: Session, slug: str, stage: str, flow_run_id: str | None) -> int:
     """A running StageRun; the hearing's status reason says which stage it is in."""
     hearing = hearing_by_slug(session, slug)
-    hearing.status_reason = f"in stage {stage.value}"
+    hearing.status_reason = f"in stage {stage}"
     run = StageRun(
         hearing_id=hearing.id,
-        stage=stage.value,
+        stage=str(stage),
         status=StageStatus.RUNNING,
         flow_run_id=flow_run_id,
     )
@@ -158,7 +127,7 @@ def _close(run: StageRun, status: StageStatus) -> None:
 
 
 def finish_stage_run(
-    session: Session, run_id: int, result: StageResult, *, note: str | None = None
+    session: Session, run_id: int, result: StageResultRow, *, note: str | None = None
 ) -> None:
     """Record a finished stage; `note` says why a skipped stage did not run (a fallback)."""
     run = session.get_one(StageRun, run_id)
@@ -195,13 +164,13 @@ def latest_stage_runs(session: Session, hearing_id: int) -> dict[str, StageRun]:
     return {run.stage: run for run in runs}
 
 
-def last_success_fingerprint(session: Session, hearing_id: int, stage: Stage) -> str | None:
+def last_success_fingerprint(session: Session, hearing_id: int, stage: str) -> str | None:
     """The fingerprint of the newest run of `stage` that did its work and succeeded."""
     return session.scalar(
         select(StageRun.fingerprint)
         .where(
             StageRun.hearing_id == hearing_id,
-            StageRun.stage == stage.value,
+            StageRun.stage == str(stage),
             StageRun.status == StageStatus.SUCCEEDED,
         )
         .order_by(StageRun.id.desc())

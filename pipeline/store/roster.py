@@ -1,9 +1,9 @@
-"""Bodies, people and memberships in the database: idempotent upserts and the hearing roster."""
+"""Bodies, people and memberships in the database: idempotent upserts, and the seats held
+on a day (the roster's ranking is `pipeline.roster`'s, put together in `flows/roster.py`)."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel
 from rapidfuzz import process
@@ -11,15 +11,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from models import Body, Hearing, Membership, Person
-from pipeline.roster import RosterMember, Seat, rank_roster
-from pipeline.sources.bundled_roster import PersonPlace
-from pipeline.sources.events import NEW_YORK
-from pipeline.sources.legistar_records import LegistarBody, LegistarOfficeRecord, LegistarPerson
-
-TITLE_PREFIX = re.compile(r"^(public advocate|council member|speaker)\s+", re.IGNORECASE)
+from pipeline.errors import HearingsError
+from pipeline.records import MembershipRecord, PersonRecord, RosterRecords, Seat
 
 
-class RosterError(LookupError):
+class RosterError(HearingsError, LookupError):
     """The roster cannot be built: unknown body or hearing, or no roster loaded yet."""
 
 
@@ -29,20 +25,6 @@ class RosterSyncReport(BaseModel):
     memberships: int
     added: int
     changed: int
-
-
-def clean_person_name(full_name: str) -> str:
-    """'Public Advocate Jumaane Williams' → 'Jumaane Williams' (Legistar folds titles in)."""
-    return TITLE_PREFIX.sub("", " ".join(full_name.split()))
-
-
-def membership_title(record: LegistarOfficeRecord) -> str:
-    """The record's title, or one derived from its member type when Legistar left it blank."""
-    title = (record.OfficeRecordTitle or "").strip()
-    if title:
-        return title
-    kind = (record.OfficeRecordMemberType or "Member").strip().upper().removeprefix("PRIMARY ")
-    return kind.title()
 
 
 class ChangeCounter:
@@ -79,19 +61,17 @@ def upsert_body(
     return body
 
 
-def _upsert_person(
-    session: Session, record: LegistarPerson, place: PersonPlace | None, counter: ChangeCounter
-) -> Person:
+def _upsert_person(session: Session, record: PersonRecord, counter: ChangeCounter) -> Person:
     values: dict[str, object] = {
-        "full_name": clean_person_name(record.PersonFullName),
-        "first_name": record.PersonFirstName,
-        "last_name": record.PersonLastName,
+        "full_name": record.full_name,
+        "first_name": record.first_name,
+        "last_name": record.last_name,
     }
-    if place is not None:  # Legistar's Persons carry no district: only the bundled roster does
-        values |= {"district": place.district, "borough": place.borough}
-    person = session.scalar(select(Person).where(Person.legistar_id == record.PersonId))
+    if record.place is not None:  # only the districts file knows districts, not Legistar
+        values |= {"district": record.place.district, "borough": record.place.borough}
+    person = session.scalar(select(Person).where(Person.legistar_id == record.legistar_id))
     if person is None:
-        person = Person(legistar_id=record.PersonId, **values)
+        person = Person(legistar_id=record.legistar_id, **values)
         session.add(person)
         counter.added += 1
     else:
@@ -99,41 +79,18 @@ def _upsert_person(
     return person
 
 
-def person_from_office_record(record: LegistarOfficeRecord) -> LegistarPerson:
-    return LegistarPerson(
-        PersonId=record.OfficeRecordPersonId,
-        PersonFullName=record.OfficeRecordFullName,
-        PersonFirstName=record.OfficeRecordFirstName,
-        PersonLastName=record.OfficeRecordLastName,
-    )
-
-
-def upsert_roster(
-    session: Session,
-    bodies: list[LegistarBody],
-    persons: list[LegistarPerson],
-    records: list[LegistarOfficeRecord],
-    places: dict[int, PersonPlace],
-) -> RosterSyncReport:
-    """Bodies, the people holding office records, and their memberships; twice = no change."""
+def upsert_roster(session: Session, records: RosterRecords) -> RosterSyncReport:
+    """Bodies, people and their memberships; twice = no change."""
     counter = ChangeCounter()
     body_rows = {
-        b.BodyId: upsert_body(session, b.BodyId, b.BodyName, counter, b.BodyTypeName)
-        for b in bodies
+        body.legistar_id: upsert_body(session, body.legistar_id, body.name, counter, body.body_type)
+        for body in records.bodies
     }
-    person_records = {p.PersonId: p for p in persons}
-    person_rows: dict[int, Person] = {}
-    for record in records:
-        if record.OfficeRecordBodyId not in body_rows:
-            body_rows[record.OfficeRecordBodyId] = upsert_body(
-                session, record.OfficeRecordBodyId, record.OfficeRecordBodyName, counter
-            )
-        person_id = record.OfficeRecordPersonId
-        if person_id not in person_rows:
-            source = person_records.get(person_id) or person_from_office_record(record)
-            person_rows[person_id] = _upsert_person(session, source, places.get(person_id), counter)
+    person_rows = {
+        person.legistar_id: _upsert_person(session, person, counter) for person in records.persons
+    }
     session.flush()
-    memberships = _upsert_memberships(session, records, body_rows, person_rows, counter)
+    memberships = _upsert_memberships(session, records.memberships, body_rows, person_rows, counter)
     return RosterSyncReport(
         bodies=len(body_rows),
         persons=len(person_rows),
@@ -145,7 +102,7 @@ def upsert_roster(
 
 def _upsert_memberships(
     session: Session,
-    records: list[LegistarOfficeRecord],
+    records: list[MembershipRecord],
     body_rows: dict[int, Body],
     person_rows: dict[int, Person],
     counter: ChangeCounter,
@@ -153,16 +110,16 @@ def _upsert_memberships(
     existing = {row.legistar_id: row for row in session.scalars(select(Membership))}
     natural_keys = {(r.person_id, r.body_id, r.title, r.start_date) for r in existing.values()}
     kept = 0
-    for record in sorted(records, key=lambda r: r.OfficeRecordId):
+    for record in sorted(records, key=lambda r: r.legistar_id):
         values = {
-            "person_id": person_rows[record.OfficeRecordPersonId].id,
-            "body_id": body_rows[record.OfficeRecordBodyId].id,
-            "title": membership_title(record),
-            "member_type": record.OfficeRecordMemberType,
+            "person_id": person_rows[record.person_legistar_id].id,
+            "body_id": body_rows[record.body_legistar_id].id,
+            "title": record.title,
+            "member_type": record.member_type,
             "start_date": record.start,
             "end_date": record.end,
         }
-        row = existing.get(record.OfficeRecordId)
+        row = existing.get(record.legistar_id)
         if row is not None:
             counter.assign(row, values)
             kept += 1
@@ -171,7 +128,7 @@ def _upsert_memberships(
         if key in natural_keys:  # Legistar sometimes repeats a seat under a second record id
             continue
         natural_keys.add(key)
-        session.add(Membership(legistar_id=record.OfficeRecordId, **values))
+        session.add(Membership(legistar_id=record.legistar_id, **values))
         counter.added += 1
         kept += 1
     return kept
@@ -210,18 +167,12 @@ def seats_on(session: Session, on: date) -> list[Seat]:
     ]
 
 
-def roster_on(session: Session, on: date, body_names: list[str]) -> list[RosterMember]:
-    committees = [resolve_body_name(session, name) for name in body_names]
-    return rank_roster(seats_on(session, on), committees)
-
-
-def roster_for(session: Session, hearing_id: int) -> list[RosterMember]:
-    """The roster of a stored hearing on its date (joint hearings: every committee's members)."""
+def hearing_committees(session: Session, hearing_id: int) -> tuple[datetime, list[str]]:
+    """When a stored hearing is held and by which committees (joint hearings: several)."""
     hearing = session.get(Hearing, hearing_id)
     if hearing is None:
         raise RosterError(f"no hearing with id {hearing_id}")
     if hearing.scheduled_at is None or not hearing.body_name:
         raise RosterError(f"hearing {hearing.slug} has no date or body to build a roster for")
-    on = hearing.scheduled_at.astimezone(NEW_YORK).date()
     joint = [str(name) for name in hearing.details.get("joint_with", [])]
-    return roster_on(session, on, [hearing.body_name, *joint])
+    return hearing.scheduled_at, [hearing.body_name, *joint]

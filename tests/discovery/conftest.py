@@ -11,12 +11,13 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.db import make_engine, make_session_factory, upgrade
-from pipeline.config import LegistarSettings
+from pipeline.config import LegistarSettings, NetworkSettings
 from pipeline.sources.legistar import LegistarClient
 from tests.support.legistar_server import LegistarData, LegistarServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY_TIMEOUT_SECONDS = 0.3
+QUICK_RETRIES = NetworkSettings(attempts=3, backoff_seconds=0.01)
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +42,7 @@ def legistar_settings(legistar_server: LegistarServer) -> LegistarSettings:
 
 @pytest.fixture
 def legistar_client(legistar_settings: LegistarSettings) -> Iterator[LegistarClient]:
-    with LegistarClient(legistar_settings, max_attempts=3, backoff_seconds=0.01) as client:
+    with LegistarClient(legistar_settings, network=QUICK_RETRIES) as client:
         yield client
 
 

@@ -70,6 +70,26 @@ def test_discover_without_token_says_how_to_get_one(migrated: None) -> None:
     assert "HEARINGS_LEGISTAR__TOKEN" in result.output
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["nightly"],
+        ["backfill", "--since", "2024-10-01"],
+        ["backfill", "--since", "2024-10-01", "--until", "2024-10-31", "--event", "21105"],
+    ],
+)
+def test_commands_that_discover_stop_at_once_without_a_token_like_discover(
+    migrated: None, command: list[str]
+) -> None:
+    from pipeline.sources.legistar import NEED_TOKEN
+
+    discover = runner.invoke(app, ["discover", "--since", "2024-10-01"])
+    result = runner.invoke(app, command)
+    assert result.exit_code == 1
+    assert result.output == discover.output == f"error: {NEED_TOKEN}\n"
+    assert isinstance(result.exception, SystemExit)  # no flow ran, nothing was retried
+
+
 def test_discover_reports_a_legistar_failure_in_one_line(
     migrated: None, with_token: str, legistar_server: LegistarServer
 ) -> None:

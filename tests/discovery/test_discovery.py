@@ -11,17 +11,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from flows.discovery import discover
 from models import Hearing, HearingStatus, SyncState
 from models.db import transaction
 from pipeline.sources.discovery import DiscoveryError
 from pipeline.sources.legistar import LegistarClient, LegistarError
 from pipeline.sources.legistar_records import LegistarRecordError
 from pipeline.sources.viebit import VIEBIT_MEDIA_BASE, resolve_viebit
-from pipeline.store.hearings import (
-    DISCOVERY_MARK,
-    DiscoveryReport,
-    discover,
-)
+from pipeline.store.hearings import DISCOVERY_MARK, DiscoveryReport
 from tests.support.legistar_server import Fault, LegistarServer
 
 ZONING_EVENT = 21105  # Subcommittee on Zoning and Franchises, 2024-10-22 9:30 AM, with video

@@ -8,14 +8,13 @@ from datetime import date, datetime
 import pytest
 from pydantic import SecretStr
 
-from pipeline.config import LegistarSettings
+from pipeline.config import LegistarSettings, NetworkSettings
+from pipeline.http import RetryPolicy, mask_token
 from pipeline.sources.legistar import (
     LegistarAuthError,
     LegistarClient,
     LegistarError,
     LegistarUnavailable,
-    mask_token,
-    retry_delay,
 )
 from pipeline.sources.legistar_records import LegistarRecordError
 from tests.support.legistar_server import Fault, LegistarServer
@@ -89,7 +88,8 @@ def test_retries_429_honouring_retry_after_then_succeeds(
 ) -> None:
     waits: list[float] = []
     legistar_server.state.fail_next("Bodies", Fault(status=429, retry_after="7"), Fault(status=429))
-    with LegistarClient(legistar_settings, backoff_seconds=0.5, sleep=waits.append) as client:
+    network = NetworkSettings(backoff_seconds=0.5)
+    with LegistarClient(legistar_settings, network=network, sleep=waits.append) as client:
         assert len(client.bodies()) == 43
     assert waits == [7.0, 1.0]  # the server's Retry-After, then our back-off for attempt 2
     assert legistar_server.state.count("Bodies") == 3
@@ -107,7 +107,7 @@ def test_gives_up_after_repeated_server_errors(
     legistar_server: LegistarServer, legistar_client: LegistarClient
 ) -> None:
     legistar_server.state.fail_next("Persons", *[Fault(status=500)] * 3)
-    with pytest.raises(LegistarUnavailable, match=r"answered 500 \(gave up after 3 attempts\)"):
+    with pytest.raises(LegistarUnavailable, match=r"answered 500 \(gave up after 3 tries\)"):
         legistar_client.persons()
     assert legistar_server.state.count("Persons") == 3
 
@@ -151,9 +151,34 @@ def test_a_record_missing_a_field_is_named(
 
 
 def test_retry_delay_prefers_the_servers_retry_after() -> None:
-    assert retry_delay(7.0, attempt=1, backoff_seconds=1.0) == 7.0
-    assert retry_delay(None, attempt=3, backoff_seconds=1.0) == 4.0
-    assert retry_delay(10_000.0, attempt=1, backoff_seconds=1.0) == 120.0
+    policy = RetryPolicy(attempts=4, budget_seconds=120.0, backoff_seconds=1.0)
+    assert policy.delay(7.0, attempt=1) == 7.0
+    assert policy.delay(None, attempt=3) == 4.0
+
+
+def test_a_retry_after_beyond_the_budget_gives_up_at_once(
+    legistar_server: LegistarServer, legistar_settings: LegistarSettings
+) -> None:
+    waits: list[float] = []
+    legistar_server.state.fail_next("Bodies", Fault(status=429, retry_after="10000"))
+    network = NetworkSettings(retry_budget_seconds=60)
+    client = LegistarClient(legistar_settings, network=network, sleep=waits.append)
+    with client, pytest.raises(LegistarUnavailable, match="1 try; the 60 s retry budget ran out"):
+        client.bodies()
+    assert (waits, legistar_server.state.count("Bodies")) == ([], 1)
+
+
+def test_retries_stop_when_the_time_budget_is_spent(
+    legistar_server: LegistarServer, legistar_settings: LegistarSettings
+) -> None:
+    waits: list[float] = []
+    legistar_server.state.fail_next("Bodies", *[Fault(status=503)] * 10)
+    network = NetworkSettings(attempts=10, backoff_seconds=1.0, retry_budget_seconds=10)
+    client = LegistarClient(legistar_settings, network=network, sleep=waits.append)
+    with client, pytest.raises(LegistarUnavailable, match="4 tries; the 10 s retry budget ran out"):
+        client.bodies()
+    assert waits == [1.0, 2.0, 4.0]  # the next wait (8 s) would end past 10 s of waiting
+    assert legistar_server.state.count("Bodies") == 4
 
 
 def test_mask_token_hides_the_value_wherever_it_sits() -> None:

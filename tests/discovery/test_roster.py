@@ -8,18 +8,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from flows.roster import roster_for, roster_on
 from models import Hearing, Membership
 from models.db import transaction
 from pipeline.roster import Priority, RosterMember
 from pipeline.sources.bundled_roster import load_bundled_roster
 from pipeline.sources.legistar import LegistarClient
-from pipeline.store.roster import (
-    RosterError,
-    RosterSyncReport,
-    roster_for,
-    roster_on,
-    upsert_roster,
-)
+from pipeline.sources.roster_records import roster_records
+from pipeline.store.roster import RosterError, RosterSyncReport, upsert_roster
 
 COUNCIL_SEATS = 51
 
@@ -27,9 +23,7 @@ COUNCIL_SEATS = 51
 def load_bundled(factory: sessionmaker[Session]) -> RosterSyncReport:
     roster = load_bundled_roster()
     with transaction(factory) as session:
-        return upsert_roster(
-            session, roster.bodies, roster.persons, roster.office_records, roster.places
-        )
+        return upsert_roster(session, roster.records())
 
 
 def names(members: list[RosterMember], priority: Priority) -> list[str]:
@@ -106,13 +100,13 @@ def test_roster_from_the_legistar_api(
 ) -> None:
     places = load_bundled_roster().places
     with transaction(session_factory) as session:
-        report = upsert_roster(
-            session,
+        records = roster_records(
             legistar_client.bodies(),
             legistar_client.persons(),
             legistar_client.office_records(active_since=date(2024, 1, 1)),
             places,
         )
+        report = upsert_roster(session, records)
     assert report.memberships == 549
     with session_factory() as session:
         members = roster_on(session, date(2024, 10, 22), ["Subcommittee on Zoning and Franchises"])

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.db import make_engine, make_session_factory, transaction, upgrade
 from pipeline.config import Settings
+from pipeline.sources.manual import manual_hearing
 from pipeline.store.processing import ensure_manual_hearing
 from tests.conftest import REPO_ROOT
 
@@ -60,5 +61,6 @@ def sample_media(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def sample_slug(factory: sessionmaker[Session], sample_media: Path) -> str:
+    manual = manual_hearing(str(sample_media), "Sample hearing")
     with transaction(factory) as session:
-        return ensure_manual_hearing(session, str(sample_media), "Sample hearing").slug
+        return ensure_manual_hearing(session, manual).slug

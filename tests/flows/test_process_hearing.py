@@ -19,6 +19,7 @@ from pipeline.cli import app
 from pipeline.cli.common import console
 from pipeline.config import Settings, get_settings
 from pipeline.schemas import Chapters, Lines
+from pipeline.sources.manual import manual_hearing
 from pipeline.stages import Stage
 from pipeline.store.processing import ensure_manual_hearing
 from tests.support.tiny_pyannote import build_tiny_pyannote
@@ -154,7 +155,7 @@ def short_sample_slug(factory, sample_media: Path) -> str:
     )  # fmt: skip
     shutil.copyfile(sample_media.with_suffix(".vtt"), clip.with_suffix(".vtt"))
     with transaction(factory) as session:
-        return ensure_manual_hearing(session, str(clip)).slug
+        return ensure_manual_hearing(session, manual_hearing(str(clip))).slug
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning", "ignore::RuntimeWarning")  # random weights

@@ -22,9 +22,7 @@ LANDMARKS = "Subcommittee on Landmarks, Public Sitings and Dispositions"
 def test_roster_of_the_hearing_date_and_committee_is_written(settings, factory, sample_slug):
     bundled = load_bundled_roster()
     with transaction(factory) as session:
-        upsert_roster(
-            session, bundled.bodies, bundled.persons, bundled.office_records, bundled.places
-        )
+        upsert_roster(session, bundled.records())
         hearing = session.scalar(select(Hearing).where(Hearing.slug == sample_slug))
         hearing.body_name = LANDMARKS
         hearing.scheduled_at = datetime(2024, 10, 1, 14, 0, tzinfo=UTC)

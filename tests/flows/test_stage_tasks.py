@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 
-import httpx
 import pytest
-from prefect.states import Failed
 from sqlalchemy import select
 
 from flows.batch import process_one
@@ -17,13 +15,10 @@ from flows.stage_tasks import (
     audio_task,
     chapter_task,
     identify_task,
-    is_transient,
 )
 from models import Hearing, StageRun
 from models.db import transaction
-from pipeline.acquire import DownloadFailedError, NotMediaError
 from pipeline.artifacts import ArtifactError
-from pipeline.llm import LlmUnavailable
 from pipeline.stages import Stage
 
 
@@ -65,13 +60,9 @@ def test_process_one_turns_any_failure_into_a_report(factory) -> None:
     assert report.message == "no hearing with slug 'no-such-hearing'"
 
 
-def test_only_network_failures_are_retried() -> None:
-    cut = DownloadFailedError("download of the video failed after 6 tries")
-    cut.__cause__ = httpx.ConnectError("connection refused")
-    assert is_transient(acquire_task, None, Failed(data=cut))
-    assert is_transient(chapter_task, None, Failed(data=LlmUnavailable("kept failing")))
-    not_media = NotMediaError("https://example.org/ is a web page, not a media file")
-    assert not is_transient(acquire_task, None, Failed(data=not_media))
+def test_no_stage_task_retries_what_its_client_already_retried() -> None:
+    tasks = (acquire_task, audio_task, attribute_task, identify_task, chapter_task)
+    assert {task.name: task.retries for task in tasks} == {task.name: 0 for task in tasks}
 
 
 @pytest.mark.usefixtures("prefect_api_url")

@@ -7,11 +7,14 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
+from models.db import DatabaseNotMigrated
 from pipeline.cli import app
-from pipeline.cli.common import open_database
+from pipeline.cli.common import HearingsGroup, open_database
 from pipeline.config import get_settings
+from pipeline.sources.legistar import LegistarAuthError
 
 runner = CliRunner()
 
@@ -56,10 +59,11 @@ def test_db_upgrade_creates_the_database(isolated_settings: Path) -> None:
 
 
 def test_unmigrated_database_asks_for_upgrade(isolated_settings: Path) -> None:
-    import typer
-
-    with pytest.raises(typer.Exit):
+    with pytest.raises(DatabaseNotMigrated, match="run `hearings db upgrade` first"):
         open_database(get_settings())
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 1
+    assert "run `hearings db upgrade` first" in result.output
     runner.invoke(app, ["db", "upgrade"])
     assert open_database(get_settings()) is not None
 
@@ -73,3 +77,38 @@ def test_unreachable_database_is_one_clear_line(monkeypatch: pytest.MonkeyPatch)
     )
     assert "Traceback" not in result.output
     assert "pw@" not in result.output
+
+
+def _app_with(error: Exception) -> typer.Typer:
+    """A command group like `hearings` with one command that raises `error`."""
+    demo_app = typer.Typer(cls=HearingsGroup)
+
+    @demo_app.command()
+    def broken() -> None:
+        raise error
+
+    @demo_app.command()
+    def other() -> None: ...
+
+    return demo_app
+
+
+def test_a_users_error_from_any_command_is_one_line_without_traceback() -> None:
+    result = runner.invoke(_app_with(LegistarAuthError("Legistar refused: set the token")),
+                           ["broken"])  # fmt: skip
+    assert result.exit_code == 1
+    assert result.output.strip() == "error: Legistar refused: set the token"
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_an_unexpected_error_keeps_its_traceback() -> None:
+    result = runner.invoke(_app_with(KeyError("bug")), ["broken"])
+    assert result.exit_code == 1
+    assert isinstance(result.exception, KeyError)  # not swallowed into one line
+
+
+def test_a_bad_slug_given_to_a_command_is_one_line() -> None:
+    result = runner.invoke(app, ["chapter", "Not A Slug"])
+    assert result.exit_code == 1
+    assert "invalid hearing slug 'Not A Slug'" in result.output
+    assert "Traceback" not in result.output

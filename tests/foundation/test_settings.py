@@ -35,6 +35,7 @@ def test_nested_variables_and_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: 
         ("HEARINGS_ASR__DEVICE", "gpu", "Input should be 'auto', 'cpu' or 'cuda'"),
         ("HEARINGS_ASR__BATCH_SIZE", "0", "greater than or equal to 1"),
         ("HEARINGS_REVIEW__PORT", "http", "valid integer"),
+        ("HEARINGS_NETWORK__ATTEMPTS", "0", "greater than or equal to 1"),
     ],
 )
 def test_invalid_values_name_the_setting(
@@ -58,3 +59,14 @@ def test_secrets_are_masked(monkeypatch: pytest.MonkeyPatch) -> None:
     for secret in ("sk-very-secret", "legistar-secret", "pg-secret"):
         assert secret not in shown
     assert "postgresql+psycopg://app:***@db/hearings" in shown
+
+
+def test_several_bad_settings_are_named_on_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEARINGS_ASR__DEVICE", "gpu")
+    monkeypatch.setenv("HEARINGS_NETWORK__RETRY_BUDGET_SECONDS", "-1")
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    message = str(error.value)
+    assert "\n" not in message
+    assert "HEARINGS_ASR__DEVICE='gpu'" in message
+    assert "HEARINGS_NETWORK__RETRY_BUDGET_SECONDS='-1'" in message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import socket
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,9 @@ from pipeline.acquire import (
     DownloadFailedError,
     NotMediaError,
     UnsupportedSourceError,
-    ViebitSite,
     acquire,
 )
+from pipeline.config import NetworkSettings
 from pipeline.media_steps import run_acquire
 from pipeline.stages import HearingContext
 from tests.support.media_server import MediaServer, Route
@@ -85,9 +86,10 @@ def test_viebit_page_resolves_to_the_direct_mp4_and_its_captions(
     stem = VIEBIT_NAME.removesuffix(".mp4")
     server.routes[f"/counciln/{VIEBIT_HASH}/{VIEBIT_NAME}"] = Route(clip_mp4, "video/mp4")
     server.routes[f"/counciln/{VIEBIT_HASH}/{stem}.vtt"] = Route(CAPTIONS.encode(), "text/vtt")
-    site = ViebitSite(page_hosts=("127.0.0.1",), media_base=server.url("/counciln"))
+    media_base = server.url("/counciln")
 
-    info = acquire(server.url(f"/vod/?s=true&v={VIEBIT_NAME}"), tmp_path, viebit=site)
+    page_url = server.url(f"/vod/?s=true&v={VIEBIT_NAME}")
+    info = acquire(page_url, tmp_path, viebit_media_base=media_base)
 
     assert info.final_url == server.url(f"/counciln/{VIEBIT_HASH}/{VIEBIT_NAME}")
     assert info.captions_url == server.url(f"/counciln/{VIEBIT_HASH}/{stem}.vtt")
@@ -99,10 +101,10 @@ def test_viebit_page_without_a_player_link_is_not_media(
     server: MediaServer, tmp_path: Path
 ) -> None:
     server.routes["/vod/?v=x.mp4"] = Route(b"<html>moved</html>", "text/html")
-    site = ViebitSite(page_hosts=("127.0.0.1",), media_base=server.url("/counciln"))
+    media_base = server.url("/counciln")
 
     with pytest.raises(NotMediaError, match="player"):
-        acquire(server.url("/vod/?v=x.mp4"), tmp_path, viebit=site)
+        acquire(server.url("/vod/?v=x.mp4"), tmp_path, viebit_media_base=media_base)
 
 
 def test_ytdlp_downloads_the_video_of_a_web_page(
@@ -171,3 +173,68 @@ def test_step_skips_a_fresh_source_but_refetches_a_missing_media_file(
     assert (first.skipped, second.skipped, third.skipped) == (False, True, False)
     assert first.fingerprint == second.fingerprint == third.fingerprint
     assert len(server.ranges_asked("/clip.mp4")) == 2
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: connecting to it is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_failing_download_is_tried_as_often_as_the_settings_say(
+    server: MediaServer, tmp_path: Path
+) -> None:
+    server.routes["/busy.mp4"] = Route(b"try later", "text/plain", status=503)
+    network = NetworkSettings(attempts=3, backoff_seconds=0)
+
+    with pytest.raises(DownloadFailedError, match=r"failed after 3 tries \(.*HTTP 503\)"):
+        acquire(server.url("/busy.mp4"), tmp_path, network=network)
+
+    assert server.count("/busy.mp4") == 3
+
+
+def test_a_refused_connection_is_tried_as_often_as_the_settings_say(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/meeting.mp4"
+    with pytest.raises(DownloadFailedError, match="failed after 2 tries"):
+        acquire(url, tmp_path, network=NetworkSettings(attempts=2, backoff_seconds=0))
+
+
+def test_a_retry_after_longer_than_the_time_budget_ends_the_download_at_once(
+    server: MediaServer, tmp_path: Path
+) -> None:
+    server.routes["/later.mp4"] = Route(b"", "text/plain", status=429, retry_after="600")
+    network = NetworkSettings(attempts=5, retry_budget_seconds=60)
+
+    with pytest.raises(DownloadFailedError, match="1 try; the 60 s retry budget ran out"):
+        acquire(server.url("/later.mp4"), tmp_path, network=network)
+
+    assert server.count("/later.mp4") == 1
+
+
+def test_download_retries_stop_when_the_time_budget_is_spent(
+    server: MediaServer, tmp_path: Path
+) -> None:
+    server.routes["/busy.mp4"] = Route(b"try later", "text/plain", status=503)
+    # Waits of 0.2 s then 0.4 s fit in 1 s; the third (0.8 s) would not.
+    network = NetworkSettings(attempts=10, backoff_seconds=0.2, retry_budget_seconds=1.0)
+
+    with pytest.raises(DownloadFailedError, match="3 tries; the 1 s retry budget ran out"):
+        acquire(server.url("/busy.mp4"), tmp_path, network=network)
+
+    assert server.count("/busy.mp4") == 3
+
+
+def test_ytdlp_retries_a_failing_video_as_often_as_the_settings_say(
+    server: MediaServer, tmp_path: Path
+) -> None:
+    server.routes["/meeting"] = Route(
+        b'<html><body><video src="/media/meeting.mp4"></video></body></html>', "text/html"
+    )
+    server.routes["/media/meeting.mp4"] = Route(b"down", "text/plain", status=503)
+    network = NetworkSettings(attempts=3, backoff_seconds=0)
+
+    with pytest.raises(DownloadFailedError, match="could not download"):
+        acquire(server.url("/meeting"), tmp_path, network=network)
+
+    assert server.count("/media/meeting.mp4") == 3  # yt-dlp's own retries: our number of tries

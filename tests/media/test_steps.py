@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.acquire import ViebitSite, acquire
+from pipeline.acquire import acquire
 from pipeline.asr import load_model
 from pipeline.cli import app
 from pipeline.cli.common import error_console
@@ -80,9 +80,9 @@ def test_captions_path_from_a_viebit_page(
     server.routes["/vod/?v=hearing.mp4"] = Route(b"player.php?hash=0123456789abcdef", "text/html")
     server.routes["/counciln/0123456789abcdef/hearing.mp4"] = Route(clip_mp4, "video/mp4")
     server.routes["/counciln/0123456789abcdef/hearing.vtt"] = Route(CAPTIONS.encode(), "text/vtt")
-    site = ViebitSite(page_hosts=("127.0.0.1",), media_base=server.url("/counciln"))
+    media_base = server.url("/counciln")
     folder = context.store.hearing_dir(context.slug)
-    info = acquire(server.url("/vod/?v=hearing.mp4"), folder, viebit=site)
+    info = acquire(server.url("/vod/?v=hearing.mp4"), folder, viebit_media_base=media_base)
     context.store.write(context.slug, "source", info, stage_version="1", input_fingerprint="x")
 
     result = run_captions(context)

@@ -22,6 +22,7 @@ class Route:
     cut_after: int | None = None
     cuts: int = 0
     accept_ranges: bool = True
+    retry_after: str | None = None  # sent with an error status
 
 
 @dataclass
@@ -33,6 +34,9 @@ class MediaServer:
 
     def url(self, path: str) -> str:
         return f"http://{self.host}:{self.port}{path}"
+
+    def count(self, path: str) -> int:
+        return len(self.ranges_asked(path))
 
     def ranges_asked(self, path: str) -> list[str | None]:
         return [asked for requested, asked in self.requests if requested == path]
@@ -51,7 +55,7 @@ def _handler(server: MediaServer) -> type[BaseHTTPRequestHandler]:
                 self._answer(404, b"not found", "text/plain")
                 return
             if route.status != 200:
-                self._answer(route.status, route.body, route.content_type)
+                self._answer(route.status, route.body, route.content_type, route.retry_after)
                 return
             offset = int(RANGE.match(asked).group(1)) if asked and route.accept_ranges else 0
             if offset >= len(route.body) and offset:
@@ -81,8 +85,12 @@ def _handler(server: MediaServer) -> type[BaseHTTPRequestHandler]:
                 return
             self.wfile.write(body)
 
-        def _answer(self, status: int, body: bytes, content_type: str) -> None:
+        def _answer(
+            self, status: int, body: bytes, content_type: str, retry_after: str | None = None
+        ) -> None:
             self.send_response(status)
+            if retry_after is not None:
+                self.send_header("Retry-After", retry_after)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

@@ -1,0 +1,1 @@
+"""The editors' web app: review, fix, approve and publish stored hearings (FastAPI + Jinja2)."""
