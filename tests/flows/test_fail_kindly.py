@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from flows import stage_tasks
 from flows.process_hearing import LlmUnreachable, process_hearing
 from models import Chapter, Hearing
 from models.db import transaction
 from pipeline.cli import app
 from pipeline.config import get_settings
+from pipeline.sources.manual import manual_hearing
 from pipeline.stages import Stage
 from pipeline.store.processing import ensure_manual_hearing
 from tests.support.speech import write_wav
@@ -33,8 +33,6 @@ def unreachable_llm(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HEARINGS_LLM__API_KEY", "sk-test")
     monkeypatch.setenv("HEARINGS_LLM__MAX_RETRIES", "0")
     get_settings.cache_clear()
-    # The task-level retries (minutes of waiting) are not what these tests are about.
-    monkeypatch.setattr(stage_tasks.chapter_task, "retries", 0)
 
 
 def chapter_rows(factory, slug: str) -> list[tuple[str, str]]:
@@ -66,7 +64,6 @@ def test_an_unreachable_llm_keeps_the_earlier_chapters_and_status(
 ) -> None:
     process_hearing(sample_slug, chapterer="offline")
     before = chapter_rows(factory, sample_slug)
-    monkeypatch.setattr(stage_tasks.chapter_task, "retries", 0)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -85,7 +82,7 @@ def test_silence_with_empty_captions_fails_as_no_speech_found(factory, tmp_path:
     media = write_wav(tmp_path / "silent.wav", np.zeros(16_000 * 3, dtype=np.float32))
     media.with_suffix(".vtt").write_text("WEBVTT\n")
     with transaction(factory) as session:
-        slug = ensure_manual_hearing(session, str(media)).slug
+        slug = ensure_manual_hearing(session, manual_hearing(str(media))).slug
 
     result = CliRunner().invoke(app, ["ingest", str(media)])
 

@@ -33,9 +33,7 @@ def test_title_date_and_committee_given_to_an_existing_manual_hearing(
 ) -> None:
     bundled = load_bundled_roster()
     with transaction(factory) as session:
-        upsert_roster(
-            session, bundled.bodies, bundled.persons, bundled.office_records, bundled.places
-        )
+        upsert_roster(session, bundled.records())
 
     result = runner.invoke(app, [
         "ingest", str(sample_media), "--title", "Landmarks, 1 October", "--date",
