@@ -151,14 +151,19 @@ def _claim(slug: str, wait_seconds: float) -> HearingLock:
 
 
 def _write_roster(session: Session, hearing: Hearing) -> None:
-    """`roster.json` for the stages (names for speech recognition, later for naming
-    speakers) when the database knows who sits on the hearing's committee."""
+    """`roster.json` for the stages (names for speech recognition and speaker naming, with
+    the agenda's item titles) when the database knows who sits on the hearing's committee."""
     try:
         members = roster_for(session, hearing.id)
     except RosterError as error:
         run_log().info("%s: no roster (%s); speakers stay unnamed", hearing.slug, error)
         return
-    roster = Roster(members=members)
+    agenda = [
+        str(item.get("matter_name") or item.get("title"))
+        for item in hearing.details.get("agenda") or []
+        if item.get("matter_name") or item.get("title")
+    ]
+    roster = Roster(members=members, agenda=agenda)
     ArtifactStore(get_settings().hearings_dir).write(
         hearing.slug,
         ROSTER_ARTIFACT,

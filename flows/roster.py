@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from pipeline.roster import RosterMember, rank_roster
 from pipeline.sources.events import NEW_YORK
-from pipeline.store.roster import hearing_committees, resolve_body_name, seats_on
+from pipeline.store.roster import RosterError, hearing_committees, resolve_body_name, seats_on
 
 
 def roster_on(session: Session, on: date, body_names: list[str]) -> list[RosterMember]:
@@ -26,3 +26,11 @@ def roster_for(session: Session, hearing_id: int) -> list[RosterMember]:
     """The roster of a stored hearing on its (New York) date."""
     scheduled_at, committees = hearing_committees(session, hearing_id)
     return roster_on(session, scheduled_at.astimezone(NEW_YORK).date(), committees)
+
+
+def roster_or_empty(session: Session, hearing_id: int) -> list[RosterMember]:
+    """Who could be speaking at a stored hearing; empty when no roster is stored for it."""
+    try:
+        return roster_for(session, hearing_id)
+    except RosterError:
+        return []

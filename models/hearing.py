@@ -134,6 +134,7 @@ class Chapter(Timestamped, Base):
     title: Mapped[str] = mapped_column(String(500))
     summary: Mapped[str] = mapped_column(Text, default="")
     bullets: Mapped[list[str]] = mapped_column(default=list)
+    people: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     start_line: Mapped[int]
     stop_line: Mapped[int]
     start: Mapped[float]

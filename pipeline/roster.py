@@ -41,9 +41,11 @@ MAX_NAMES_FOR_ASR = 30
 
 
 class Roster(BaseModel):
-    """`roster.json`: who could be speaking at one hearing, most likely first."""
+    """`roster.json`: who could be speaking at one hearing, most likely first, and the
+    hearing's agenda item titles when known (speaker naming reads both)."""
 
     members: list[RosterMember]
+    agenda: list[str] = []
 
     def names_for_asr(self) -> list[str]:
         """Names to prime speech recognition with: the committee, then others up to a cap."""

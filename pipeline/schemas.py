@@ -154,12 +154,35 @@ class Provenance(Contract):
     created: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 
+class PersonRole(StrEnum):
+    """What a person does in one chapter."""
+
+    ASKS = "asks"
+    ANSWERS = "answers"
+    TESTIFIES = "testifies"
+    CHAIRS = "chairs"
+
+
+class ChapterPerson(Contract):
+    """Someone in a chapter: a named person, or a diarization label shown as "Speaker N".
+
+    Example: `{"label": "SPEAKER_03", "person_id": 7631, "name": "Jennifer Gutiérrez",
+    "role": "asks"}`
+    """
+
+    label: str
+    person_id: int | None = None
+    name: str = Field(description="the display name: the person's name or 'Speaker N'")
+    role: PersonRole
+
+
 class Chapter(Contract):
     """A slice of lines `[start_line, stop_line)`; its times derive from its lines.
 
     Example: `{"start_line": 410, "stop_line": 431, "kind": "qa",
     "title": "Questions on the Mobility Hub program", "summary": "...",
-    "bullets": ["...", "...", "..."], "provenance": {"generator": "gpt-4.1-mini", ...}}`
+    "bullets": ["...", "...", "..."], "people": [{"label": "SPEAKER_03", "name": "Jennifer
+    Gutiérrez", "role": "asks"}, ...], "provenance": {"generator": "gpt-4.1-mini", ...}}`
     """
 
     start_line: int = Field(ge=0)
@@ -168,6 +191,7 @@ class Chapter(Contract):
     title: str
     summary: str = ""
     bullets: list[str] = Field(default_factory=list)
+    people: list[ChapterPerson] = Field(default_factory=list, description="who asks, answers …")
     provenance: Provenance
 
     @model_validator(mode="after")

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pipeline.chapters.tiling import Proposal, Span, tile
+from pipeline.errors import HearingsError
 from pipeline.schemas import ChapterKind
 
 
-class TilingEditError(ValueError):
+class TilingEditError(HearingsError, ValueError):
     """The requested edit would leave chapters that do not tile the hearing's lines."""
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from pipeline.chapters.boundaries import propose_starts
 from pipeline.chapters.options import ChapteringOptions
+from pipeline.chapters.people import chapter_people
 from pipeline.chapters.prompts import Prompt, load_prompt
 from pipeline.chapters.render import SpeakerDirectory
 from pipeline.chapters.segmentation import best_split
@@ -98,6 +99,12 @@ def chapter_with_llm(
             title=text.title.strip(),
             summary=text.summary_with_names().strip(),
             bullets=[bullet.strip() for bullet in text.bullets],
+            people=chapter_people(
+                span.kind,
+                lines[span.start_line : span.stop_line],
+                speakers,
+                **text.people_named(),
+            ),
             provenance=provenance,
         )
         for span, text in zip(spans, texts, strict=True)

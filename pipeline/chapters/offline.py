@@ -15,6 +15,7 @@ from dataclasses import replace
 import numpy as np
 
 from pipeline.chapters.options import ChapteringOptions
+from pipeline.chapters.people import chapter_people
 from pipeline.chapters.render import SpeakerDirectory, shorten
 from pipeline.chapters.segmentation import (
     PROCEDURAL_CUE,
@@ -198,6 +199,9 @@ def chapter_offline(
                 title=title,
                 summary=summary,
                 bullets=bullets,
+                people=chapter_people(
+                    typed.kind, lines[typed.start_line : typed.stop_line], speakers
+                ),
                 provenance=provenance,
             )
         )

@@ -46,6 +46,10 @@ class SpeakerDirectory:
         identity = self.identities.get(label)
         return identity.role if identity else None
 
+    def person_id(self, label: str) -> int | None:
+        identity = self.identities.get(label)
+        return identity.person_id if identity else None
+
     def organization(self, label: str) -> str | None:
         identity = self.identities.get(label)
         return identity.organization if identity else None

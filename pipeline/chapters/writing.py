@@ -1,8 +1,9 @@
 """Step c: each chapter's title, summary and bullets, written from that chapter's lines only.
 
 One schema per kind: a Q&A chapter names who asked and who answered, a testimony chapter
-the witness and their organization. The chapter contract has no fields for those names,
-so they are woven into the summary when the model left them out of it.
+the witness and their organization. Those names become the chapter's `people` (mapped back
+to speaker labels, see people.py), and are woven into the summary when the model left them
+out of it.
 
 A long hearing has hundreds of short chapters, and one call each would repeat the
 instructions hundreds of times; so consecutive chapters are written in one call, up to a
@@ -46,10 +47,17 @@ class ChapterText(BaseModel):
     def summary_with_names(self) -> str:
         return self.summary
 
+    def people_named(self) -> dict[str, Any]:
+        """The names this kind's schema asks for, as `chapter_people` takes them."""
+        return {}
+
 
 class QaChapterText(ChapterText):
     asked_by: list[str] = Field(description="who asked the questions")
     answered_by: list[str] = Field(description="who answered them")
+
+    def people_named(self) -> dict[str, Any]:
+        return {"asked_by": self.asked_by, "answered_by": self.answered_by}
 
     def summary_with_names(self) -> str:
         names = [*self.asked_by, *self.answered_by]
@@ -63,6 +71,9 @@ class QaChapterText(ChapterText):
 class TestimonyChapterText(ChapterText):
     witness: str = Field(description="the person testifying")
     organization: str | None = Field(description="whom the witness represents, if said")
+
+    def people_named(self) -> dict[str, Any]:
+        return {"witness": self.witness}
 
     def summary_with_names(self) -> str:
         if self.witness in self.summary:

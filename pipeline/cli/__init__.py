@@ -26,6 +26,7 @@ from pipeline.cli.delete_command import delete
 from pipeline.cli.demo_command import demo
 from pipeline.cli.discover_commands import discover_command
 from pipeline.cli.show_command import show
+from pipeline.cli.speakers_command import speakers
 from pipeline.cli.transcribe_command import transcribe
 
 # When Prefect does start a temporary server (a Prefect imported before the CLI chose the
@@ -68,5 +69,6 @@ app.command("transcribe")(transcribe)
 flow_commands.register(app)
 app.command("show")(show)
 app.command("delete")(delete)
+app.command("speakers")(speakers)
 app.command("review")(review_commands.review)
 app.add_typer(review_commands.editor_app, name="editor")

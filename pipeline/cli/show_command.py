@@ -1,12 +1,13 @@
 """`hearings show SLUG`: a stored hearing as a reader sees it, chapter by chapter.
 
-Each chapter reads like a chapter page: "Q&A · 2:29:06 · 126 sec", its title, summary and
-bullets, then (with `--lines`) its transcript lines with speaker names and timestamps.
+Each chapter reads like a chapter page: "Q&A · 2:29:06 · 126 sec", its title, summary, who
+asks, answers, testifies or chairs, and bullets, then (with `--lines`) its transcript lines
+with speaker names and timestamps.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy import select
@@ -35,11 +36,22 @@ def chapter_heading(chapter: Chapter) -> str:
     return f"{kind_label(chapter.kind)} · {clock(chapter.start)} · {length} sec"
 
 
+def people_line(people: list[dict[str, Any]], names: dict[str, str]) -> str:
+    """'Jennifer Gutiérrez asks · Michael Gerber answers', with today's names (an editor's
+    fix shows at once)."""
+    return " · ".join(
+        f"{names.get(person['label'], person.get('name') or person['label'])} {person['role']}"
+        for person in people
+    )
+
+
 def _print_chapter(chapter: Chapter, lines: list[TranscriptLine], names: dict[str, str]) -> None:
     console.print(f"\n[dim]{chapter_heading(chapter)} · {chapter.review_state}[/]")
     console.print(f"[bold]{shown(chapter.title)}[/]")
     if chapter.summary:
         console.print(shown(chapter.summary))
+    if chapter.people:
+        console.print(f"[dim]{shown(people_line(chapter.people, names))}[/]")
     for bullet in chapter.bullets:
         console.print(f"  • {shown(bullet)}")
     for line in lines:

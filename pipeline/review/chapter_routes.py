@@ -12,8 +12,10 @@ from models import Chapter
 from models.db import transaction
 from pipeline.chapters.prompts import load_prompt
 from pipeline.llm import LlmError
+from pipeline.review import structure_edits
 from pipeline.review.hearing_routes import hearing_or_404
 from pipeline.review.regenerate import CHAPTER_PROMPT, propose
+from pipeline.review.speaker_fixes import speakers_of
 from pipeline.review.web import (
     editor_for_change,
     factory_of,
@@ -23,11 +25,10 @@ from pipeline.review.web import (
     render,
     settings_of,
 )
-from pipeline.store import review_chapters, review_structure
+from pipeline.store import review_chapters
 from pipeline.store.review_chapters import ChapterText
 from pipeline.store.review_history import ReviewConflict, ReviewError
 from pipeline.store.review_queries import transcript
-from pipeline.store.review_speakers import speakers_of
 
 router = APIRouter(prefix="/hearings/{slug}/chapters/{chapter_id}")
 ChangingEditor = Annotated[str, Depends(editor_for_change)]
@@ -84,7 +85,7 @@ def change_structure(
 ) -> Response:
     with transaction(factory_of(request)) as session:
         hearing = hearing_or_404(session, slug)
-        review_structure.restructure(session, hearing, chapter_id, layout, action, line, editor)
+        structure_edits.restructure(session, hearing, chapter_id, layout, action, line, editor)
     flash(request, {"merge": "Merged.", "split": "Split.", "move": "Boundary moved."}[action])
     return redirect(hearing_url(slug, _anchor(chapter_id)))
 

@@ -10,14 +10,15 @@ from urllib.parse import urlparse
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from flows.roster import roster_or_empty
 from models import Chapter, Hearing, ReviewState, Speaker
 from pipeline.artifacts import ArtifactError, ArtifactStore
 from pipeline.config import Settings
+from pipeline.review.speaker_fixes import speakers_of
+from pipeline.review.structure_edits import layout
 from pipeline.review.transcript_html import lines_html
 from pipeline.schemas import SourceInfo
 from pipeline.store.review_queries import LONG_CHAPTER_SECONDS, LineRow, transcript
-from pipeline.store.review_speakers import hearing_roster, speakers_of
-from pipeline.store.review_structure import layout
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def hearing_context(
         "hearing": hearing,
         "blocks": chapter_blocks(chapters, lines, names),
         "speakers": speakers,
-        "roster": hearing_roster(session, hearing),
+        "roster": roster_or_empty(session, hearing.id),
         "media_url": media_url(settings, hearing, media_route),
         "layout": layout(chapters),
         "approved": approved,

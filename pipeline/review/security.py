@@ -14,6 +14,8 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
+from pipeline.errors import HearingsError
+
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 MIN_PASSWORD_LENGTH = 10
@@ -38,7 +40,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
-class PasswordTooShort(ValueError):
+class PasswordTooShort(HearingsError, ValueError):
     pass
 
 

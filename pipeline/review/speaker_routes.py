@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
+from flows.roster import roster_or_empty
 from models.db import transaction
+from pipeline.review import speaker_fixes
 from pipeline.review.hearing_routes import hearing_or_404
 from pipeline.review.web import editor_for_change, factory_of, flash, hearing_url, redirect
-from pipeline.store import review_speakers
 from pipeline.store.review_history import ReviewError
 
 router = APIRouter(prefix="/hearings/{slug}/speakers/{speaker_id}")
@@ -31,11 +32,12 @@ def fix_speaker(
     with transaction(factory_of(request)) as session:
         hearing = hearing_or_404(session, slug)
         if action == "rename":
-            review_speakers.rename(session, hearing, speaker_id, name, editor)
+            speaker_fixes.rename(session, hearing, speaker_id, name, editor)
         elif action == "person" and person_id is not None:
-            review_speakers.assign_person(session, hearing, speaker_id, person_id, editor)
+            roster = roster_or_empty(session, hearing.id)
+            speaker_fixes.assign_person(session, hearing, speaker_id, person_id, editor, roster)
         elif action == "merge" and target_id is not None:
-            review_speakers.merge_into(session, hearing, speaker_id, target_id, editor)
+            speaker_fixes.merge_into(session, hearing, speaker_id, target_id, editor)
         else:
             raise ReviewError("choose a name, a person or a speaker to merge with")
     flash(request, "Speaker updated.")

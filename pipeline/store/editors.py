@@ -8,11 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Editor
+from pipeline.errors import HearingsError
 
 MAX_NAME_LENGTH = 200
 
 
-class EditorError(ValueError):
+class EditorError(HearingsError, ValueError):
     """An editor account cannot be created or changed as asked."""
 
 

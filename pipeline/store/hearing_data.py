@@ -130,6 +130,11 @@ def _chapter_row(
         title=chapter.title,
         summary=chapter.summary,
         bullets=list(chapter.bullets),
+        people=[
+            person.model_dump(mode="json")
+            for person in chapter.people
+            if _speaks_in(lines, person.label, start_line, stop_line)
+        ],
         start_line=start_line,
         stop_line=stop_line,
         start=lines.lines[start_line].start,
@@ -178,6 +183,10 @@ def _place_persons_chapters(
         chapter.end = lines.lines[chapter.stop_line - 1].end
         placed.append(chapter)
     return placed
+def _speaks_in(lines: Lines, label: str, start_line: int, stop_line: int) -> bool:
+    """Whether `label` speaks in lines [start_line, stop_line) (a chapter cut around a
+    person's edited chapter keeps only its own people)."""
+    return any(line.speaker_label == label for line in lines.lines[start_line:stop_line])
 
 
 def _merge_chapters(

@@ -1,5 +1,5 @@
 """Editors' changes to chapters: texts, review states, publishing (boundaries, splits and
-merges are in `review_structure`).
+merges are in `pipeline.review.structure_edits`).
 
 Every change sets the chapter's `edited_by`/`edited_at` (so no pipeline re-run replaces it:
 the store's rule) and records `Edit` rows. A text save names the chapter version the editor

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Chapter, Edit, Speaker
+from pipeline.errors import HearingsError
 
 CHAPTER = "chapter"
 SPEAKER = "speaker"
@@ -23,7 +24,7 @@ UNDOABLE = {
 }
 
 
-class ReviewError(ValueError):
+class ReviewError(HearingsError, ValueError):
     """An editor's change cannot be made; the message says why."""
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Hearing, Speaker, TranscriptLine
+from models import Hearing, Person, Speaker, TranscriptLine
 from pipeline.schemas import IdentityMethod, Lines, SpeakerIdentity
 from pipeline.store.anchoring import follow_voices
 
@@ -78,11 +78,15 @@ def merge_speakers(
     machine = {speaker.label: speaker for speaker in rows if not speaker_is_persons(speaker)}
     _place_persons_speakers(session, persons, machine, previous, lines)
     kept = {speaker.label for speaker in persons}
+    wanted = {identity.person_id for identity in identities if identity.person_id is not None}
+    known = set(session.scalars(select(Person.id).where(Person.id.in_(wanted))))
     written = 0
     for identity in identities:
         if identity.label in kept:
             continue
         fields = _speaker_fields(identity)
+        if fields["person_id"] not in known:
+            fields["person_id"] = None  # a roster.json older than the database's people
         row = machine.pop(identity.label, None)
         if row is None:
             session.add(Speaker(hearing_id=hearing.id, label=identity.label, **fields))

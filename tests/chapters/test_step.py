@@ -32,10 +32,16 @@ def test_llm_chapters_follow_the_hearing(
     first = chapters.chapters[0]
     assert first.title == "Discussion of parking"
     assert first.provenance.generator == "gpt-4.1-mini"
-    assert first.provenance.prompt_version == "boundaries.v3+chapter.v2"
+    assert first.provenance.prompt_version == "boundaries.v3+chapter.v3"
     assert chapters.summary == "A hearing on city services."
     qa = next(c for c in chapters.chapters if c.kind is ChapterKind.QA)
     assert qa.summary.startswith("Jennifer Gutiérrez question Kevin Chen.")
+    assert {(p.name, p.role.value) for p in qa.people} == {
+        ("Jennifer Gutiérrez", "asks"),
+        ("Kevin Chen", "answers"),
+    }
+    testimony = chapters.chapters[0]
+    assert ("Maria Lopez", "testifies") in {(p.name, p.role.value) for p in testimony.people}
     # One boundary window, one call writing all six chapters, one hearing summary.
     assert result.usage.calls == len(fake_llm.requests) == 3
     assert result.usage.tokens_in == fake_llm.tokens_received

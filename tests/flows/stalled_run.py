@@ -2,11 +2,13 @@
 
 The subprocess asks an LLM endpoint on 127.0.0.1 that takes the request and never answers,
 so the run is provably inside the chapter stage (every earlier stage finished) when the
-test acts: starts a second run, or kills the process with SIGKILL.
+test acts: starts a second run, or kills the process with SIGKILL. The identify stage's
+speaker-naming requests are answered (nobody named), so that stage finishes first.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -19,7 +21,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from pipeline.speakers.llm_pass import SpeakerAnswers
+from tests.support.fake_openai import FakeReply, completion_payload
+
 REACH_TIMEOUT_SECONDS = 180
+NAMING = SpeakerAnswers.__name__
 RUN_SCRIPT = (
     "import sys\n"
     "from flows.process_hearing import process_hearing\n"
@@ -34,10 +40,23 @@ class _SilentLlm(BaseHTTPRequestHandler):
         """Quiet."""
 
     def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if (body.get("response_format") or {}).get("json_schema", {}).get("name") == NAMING:
+            self._answer_no_names(body)  # the identify stage's LLM pass: answer, don't stall
+            return
         self.server.reached.set()
         self.server.release.wait(REACH_TIMEOUT_SECONDS)
         with suppress(BrokenPipeError, ConnectionResetError):  # the client may be dead
             self.send_error(503)
+
+
+    def _answer_no_names(self, body: dict[str, Any]) -> None:
+        encoded = json.dumps(completion_payload(FakeReply.json({"speakers": []}), body, 0))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(encoded)))
+        self.end_headers()
+        self.wfile.write(encoded.encode())
 
 
 class _SilentServer(ThreadingHTTPServer):
@@ -56,6 +75,7 @@ class _SilentServer(ThreadingHTTPServer):
 class StalledRun:
     process: subprocess.Popen[bytes]
     log: Path
+    llm_base_url: str
 
     def kill(self) -> None:
         os.kill(self.process.pid, signal.SIGKILL)
@@ -71,9 +91,10 @@ def stalled_in_chapter_stage(slug: str, prefect_api_url: str, folder: Path) -> I
     server = _SilentServer()
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
+    llm_base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
     environment = os.environ | {
         "PREFECT_API_URL": prefect_api_url,
-        "HEARINGS_LLM__BASE_URL": f"http://127.0.0.1:{server.server_address[1]}/v1",
+        "HEARINGS_LLM__BASE_URL": llm_base_url,
         "HEARINGS_LLM__API_KEY": "test-key",
         "HEARINGS_LLM__MAX_RETRIES": "0",
     }
@@ -82,7 +103,7 @@ def stalled_in_chapter_stage(slug: str, prefect_api_url: str, folder: Path) -> I
         process = subprocess.Popen(
             [sys.executable, "-c", RUN_SCRIPT, slug], env=environment, stdout=sink, stderr=sink
         )
-    run = StalledRun(process, log)
+    run = StalledRun(process, log, llm_base_url)
     try:
         if not server.reached.wait(REACH_TIMEOUT_SECONDS):
             raise AssertionError(f"the run never reached the chapter stage:\n{run.output()}")

@@ -156,7 +156,7 @@ def test_a_failed_store_leaves_the_previous_rows(factory, hearing_id) -> None:
 
 def test_identify_numbers_speakers_in_order_of_appearance() -> None:
     lines = make_lines(6, labels=("SPEAKER_07", "SPEAKER_02", "SPEAKER_07"))
-    identities = identify_speakers(lines, roster=[{"name": "ignored for now"}])
+    identities = identify_speakers(lines)
     assert identities == SpeakerIdentities(
         speakers=[
             SpeakerIdentity(label="SPEAKER_07", display_name="Speaker 1", evidence=[0, 1, 4, 5]),

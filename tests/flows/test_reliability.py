@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from flows.process_hearing import process_hearing
 from models import Chapter, Hearing, Speaker, StageRun, SyncState, TranscriptLine
 from pipeline.artifacts import ArtifactStore
-from pipeline.config import Settings
+from pipeline.config import Settings, get_settings
 from pipeline.stages import Stage
 from tests.flows.stalled_run import stalled_in_chapter_stage
 
@@ -30,11 +31,20 @@ def runs(factory: sessionmaker[Session]) -> list[tuple[str, str]]:
 
 
 def test_killed_in_a_stage_then_run_again_redoes_only_what_was_unfinished(
-    settings: Settings, factory, sample_slug: str, prefect_api_url: str, tmp_path: Path
+    settings: Settings,
+    factory,
+    sample_slug: str,
+    prefect_api_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store = ArtifactStore(settings.hearings_dir)
     with stalled_in_chapter_stage(sample_slug, prefect_api_url, tmp_path) as stalled:
         stalled.kill()
+    # The same LLM settings as the killed run (identify's fingerprint covers them); the
+    # chapters are written offline, since that endpoint is gone.
+    monkeypatch.setenv("HEARINGS_LLM__BASE_URL", stalled.llm_base_url)
+    get_settings.cache_clear()
     folder = store.hearing_dir(sample_slug)
     assert not list(folder.glob("*.tmp")) and not list(folder.glob(".*.tmp"))
     assert not store.path(sample_slug, "chapters").exists()
@@ -44,7 +54,7 @@ def test_killed_in_a_stage_then_run_again_redoes_only_what_was_unfinished(
     assert runs(factory)[-1] == ("chapter", "running")
     before = {name: store.header(sample_slug, name).created for name in FINISHED_BEFORE_CHAPTER}
 
-    report = process_hearing(sample_slug)
+    report = process_hearing(sample_slug, chapterer="offline")
 
     assert report.status == "draft"
     redone = [o.stage for o in report.stages if not o.skipped]

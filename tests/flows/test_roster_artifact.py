@@ -26,6 +26,13 @@ def test_roster_of_the_hearing_date_and_committee_is_written(settings, factory, 
         hearing = session.scalar(select(Hearing).where(Hearing.slug == sample_slug))
         hearing.body_name = LANDMARKS
         hearing.scheduled_at = datetime(2024, 10, 1, 14, 0, tzinfo=UTC)
+        hearing.details = {
+            "agenda": [
+                {"title": "LU 0123-2024", "matter_name": "Bay Ridge Historic District"},
+                {"title": "Roll call", "matter_name": None},
+                {"title": None, "matter_name": None},
+            ]
+        }
 
     assert process_hearing(sample_slug).status == "draft"
 
@@ -35,6 +42,7 @@ def test_roster_of_the_hearing_date_and_committee_is_written(settings, factory, 
     assert (chair.priority, chair.body) == (Priority.CHAIR, LANDMARKS)
     assert len({member.person_id for member in roster.members}) == len(roster.members) > 40
     assert roster.names_for_asr()[0] == chair.name
+    assert roster.agenda == ["Bay Ridge Historic District", "Roll call"]  # for speaker naming
 
 
 def test_without_a_roster_the_hearing_still_processes(settings, factory, sample_slug, caplog):

@@ -17,6 +17,7 @@ INTERNAL = {
     "pipeline.acquire._IncompleteDownload",
     "pipeline.acquire._ServerError",
     "pipeline.schemas.TilingError",
+    "pipeline.review.web.LoginRequired",
 }
 
 

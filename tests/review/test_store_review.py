@@ -8,7 +8,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models import Chapter, Hearing
 from models.db import transaction
-from pipeline.store import review_chapters, review_history, review_structure
+from pipeline.review import structure_edits
+from pipeline.store import review_chapters, review_history
 from pipeline.store.review_chapters import ChapterText
 from pipeline.store.review_history import ReviewConflict
 from tests.review.conftest import SLUG, migrated_factory
@@ -58,12 +59,12 @@ def test_split_merge_publish_and_undo(stored) -> None:
     rows = chapters(factory, hearing_id)
     with transaction(factory) as session:
         hearing = session.get(Hearing, hearing_id)
-        layout = review_structure.layout(rows)
-        review_structure.restructure(session, hearing, rows[3].id, layout, "split", 50, "alice")
+        layout = structure_edits.layout(rows)
+        structure_edits.restructure(session, hearing, rows[3].id, layout, "split", 50, "alice")
     with transaction(factory) as session:
         hearing = session.get(Hearing, hearing_id)
-        layout = review_structure.layout(chapters(factory, hearing_id))
-        review_structure.restructure(session, hearing, rows[0].id, layout, "merge", None, "alice")
+        layout = structure_edits.layout(chapters(factory, hearing_id))
+        structure_edits.restructure(session, hearing, rows[0].id, layout, "merge", None, "alice")
     assert [(c.start_line, c.stop_line) for c in chapters(factory, hearing_id)] == [
         (0, 30), (30, 45), (45, 50), (50, 60)
     ]  # fmt: skip

@@ -15,7 +15,6 @@ from models import Hearing, Person, Speaker
 from pipeline.roster import RosterMember
 from pipeline.schemas import IdentityMethod
 from pipeline.store.review_history import SPEAKER, ReviewError, now, read_field, record
-from pipeline.store.roster import RosterError, roster_for
 
 MAX_NAME = 300
 COUNCIL = "NYC Council"
@@ -26,14 +25,6 @@ def speaker_in(session: Session, hearing: Hearing, speaker_id: int) -> Speaker:
     if speaker is None or speaker.hearing_id != hearing.id:
         raise ReviewError("that speaker is not part of this hearing")
     return speaker
-
-
-def hearing_roster(session: Session, hearing: Hearing) -> list[RosterMember]:
-    """Who could be speaking at this hearing; empty when no roster is stored for it."""
-    try:
-        return roster_for(session, hearing.id)
-    except RosterError:
-        return []
 
 
 def _apply(session: Session, speaker: Speaker, identity: dict[str, object], editor: str) -> None:
@@ -64,14 +55,19 @@ def rename(session: Session, hearing: Hearing, speaker_id: int, name: str, edito
 
 
 def assign_person(
-    session: Session, hearing: Hearing, speaker_id: int, person_id: int, editor: str
+    session: Session,
+    hearing: Hearing,
+    speaker_id: int,
+    person_id: int,
+    editor: str,
+    roster: list[RosterMember],
 ) -> None:
-    """Name a label as a person of the hearing's roster (or any stored person)."""
+    """Name a label as a person of the hearing's `roster` (or any stored person)."""
     speaker = speaker_in(session, hearing, speaker_id)
     person = session.get(Person, person_id)
     if person is None:
         raise ReviewError("there is no such person in the roster")
-    member = next((m for m in hearing_roster(session, hearing) if m.person_id == person_id), None)
+    member = next((m for m in roster if m.person_id == person_id), None)
     _apply(session, speaker, {
         "person_id": person.id,
         "name": person.full_name,
