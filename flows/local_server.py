@@ -23,6 +23,8 @@ from pathlib import Path
 
 import httpx
 
+from pipeline.errors import HearingsError
+
 STATE_FILE = "hearings-server.json"
 LOCK_FILE = "hearings-server.lock"
 LOG_FILE = "hearings-server.log"
@@ -30,7 +32,7 @@ STARTUP_TIMEOUT_SECONDS = 180.0
 POLL_SECONDS = 0.2
 
 
-class LocalServerError(RuntimeError):
+class LocalServerError(HearingsError, RuntimeError):
     """The shared local Prefect server did not come up."""
 
 

@@ -19,7 +19,10 @@ from pipeline.artifacts import ArtifactError, ArtifactStore
 from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
 from pipeline.cli.show_command import clock
 from pipeline.schemas import IdentityMethod, Lines, SpeakerIdentities, SpeakerIdentity
-from pipeline.speakers.step import ARTIFACT
+
+# The identify stage's artifact, named here: importing the stage would bring the LLM client
+# into every command's start-up.
+ARTIFACT = "speakers"
 
 EVIDENCE_WORDS = 10
 

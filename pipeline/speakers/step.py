@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pipeline.artifacts import fingerprint, run_cached
 from pipeline.config import Settings
+from pipeline.llm import LlmUnavailable
 from pipeline.roster import ROSTER_ARTIFACT, Roster
 from pipeline.schemas import IdentityMethod, Lines, SpeakerIdentities, TokenUsage
 from pipeline.speakers.identify import IdentifyOptions, identify_speakers
@@ -50,13 +51,11 @@ def describe(identities: SpeakerIdentities) -> str:
     )
 
 
-def run_identify(
-    context: HearingContext, *, force: bool = False, options: IdentifyOptions | None = None
-) -> StageResult:
-    """Write speakers.json, skipped when lines, roster, options and LLM are unchanged."""
-    options = options or IdentifyOptions()
+def _identify(
+    context: HearingContext, options: IdentifyOptions, namer: LlmNamer | None, force: bool
+) -> tuple[SpeakerIdentities, bool, str]:
+    """speakers.json (fresh or recomputed), whether it was skipped, and its fingerprint."""
     roster, roster_fingerprint = read_roster(context)
-    namer = llm_namer(context.settings, options.llm_labels_per_call)
     input_fingerprint = fingerprint(
         Stage.IDENTIFY.value,
         STAGE_VERSION,
@@ -81,6 +80,26 @@ def run_identify(
         compute=compute,
         force=force,
     )
+    return identities, skipped, input_fingerprint
+
+
+def run_identify(
+    context: HearingContext, *, force: bool = False, options: IdentifyOptions | None = None
+) -> StageResult:
+    """Write speakers.json, skipped when lines, roster, options and LLM are unchanged."""
+    options = options or IdentifyOptions()
+    namer = llm_namer(context.settings, options.llm_labels_per_call)
+    try:
+        identities, skipped, input_fingerprint = _identify(context, options, namer, force)
+    except LlmUnavailable as error:
+        # Rules only, under the rules' own fingerprint: the next run asks the LLM again.
+        identities, _, input_fingerprint = _identify(context, options, None, True)
+        return StageResult(
+            stage=Stage.IDENTIFY,
+            skipped=False,
+            fingerprint=input_fingerprint,
+            summary=f"{describe(identities)}; fallback, the LLM is unreachable ({error})",
+        )
     return StageResult(
         stage=Stage.IDENTIFY,
         skipped=skipped,

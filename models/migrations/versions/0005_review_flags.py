@@ -17,13 +17,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("chapter") as batch:
-        batch.add_column(
-            sa.Column("detached", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
-        batch.add_column(sa.Column("review_flag", sa.Text(), nullable=True))
-    with op.batch_alter_table("speaker") as batch:
-        batch.add_column(sa.Column("review_flag", sa.Text(), nullable=True))
+    # Plain ADD COLUMN (SQLite has it): a batch rebuild would drop the tables' AUTOINCREMENT.
+    op.add_column(
+        "chapter", sa.Column("detached", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
+    op.add_column("chapter", sa.Column("review_flag", sa.Text(), nullable=True))
+    op.add_column("speaker", sa.Column("review_flag", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
