@@ -1,6 +1,11 @@
-"""Real-time factor of transcribe + diarize for one audio file, model and device.
+"""Real-time factor and peak memory of transcribe + diarize for one audio, model and device.
 
 Run from the repository root (it builds test models with `tests.support`):
+
+    # CPU, offline, the real tiny.en on 10 minutes of real speech (the clips of
+    # benchmarks/speech_clips.py in turn), batched and sequential, each in its own process
+    .venv/bin/python -m benchmarks.asr --real-clips --minutes 10 --model bundled-tiny.en \
+        --mode both --skip-diarization
 
     # CPU, offline: tiny scripted models built on the fly, 2 minutes of the sample call
     .venv/bin/python -m benchmarks.asr tests/media/data/sample.wav --minutes 2
@@ -15,12 +20,18 @@ Run from the repository root (it builds test models with `tests.support`):
         --diarization pyannote/speaker-diarization-community-1
 
 The first call of each model is a warm-up (loading, CUDA kernels) and is not timed.
-Model times are wall-clock seconds; RTF = seconds / audio seconds (lower is faster).
+Model times are wall-clock seconds; RTF = seconds / audio seconds (lower is faster); peak
+memory is the process's maximum resident set (with `--mode both` each decoder runs in its
+own process, so each peak is its own). The last line is one JSON object with every figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -43,7 +54,8 @@ console = Console()
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("audio", type=Path, help="any media file PyAV decodes")
+    parser.add_argument("audio", type=Path, nargs="?", help="any media file PyAV decodes")
+    parser.add_argument("--real-clips", action="store_true", help="the real clips in turn")
     parser.add_argument("--minutes", type=float, help="repeat the audio up to this length")
     parser.add_argument("--model", help="faster-whisper model name or folder (real weights)")
     parser.add_argument("--random", choices=sorted(SHAPES), default="tiny", help="architecture")
@@ -59,7 +71,17 @@ def arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def audio_of(path: Path, minutes: float | None, work: Path) -> np.ndarray:
+def audio_of(args: argparse.Namespace, work: Path) -> np.ndarray:
+    if args.real_clips:
+        from benchmarks.speech_clips import long_audio, real_clips
+
+        return long_audio(real_clips(), args.minutes or 10).audio
+    if args.audio is None:
+        raise SystemExit("give an audio file or --real-clips")
+    return repeated(args.audio, args.minutes, work)
+
+
+def repeated(path: Path, minutes: float | None, work: Path) -> np.ndarray:
     wav = work / "audio.wav"
     extract_audio(path, wav)
     audio = load_audio(wav)
@@ -86,26 +108,27 @@ def timed(action: callable) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
-def run_asr(args: argparse.Namespace, audio: np.ndarray, model: str) -> list[tuple[str, float]]:
+def peak_memory_mb() -> float:
+    """This process's peak resident memory so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_asr(args: argparse.Namespace, audio: np.ndarray, model: str) -> dict[str, object]:
+    """One decoder (`args.mode` batched or sequential; auto: batched, as the pipeline)."""
     settings = AsrSettings(
         model=model, device=args.device, compute_type=args.compute_type, batch_size=args.batch_size
     )
-    device = resolve_device(args.device)
-    modes = {"both": [True, False], "batched": [True], "sequential": [False]}
-    batched_modes = modes.get(args.mode, [device == "cuda"])
-    load_model(settings.model, device, settings.compute_type)
-    transcribe(audio[: 30 * SAMPLE_RATE], settings, [])  # warm-up
-    rows = []
-    for batched in batched_modes:
-        seconds, transcript = timed(lambda b=batched: transcribe(audio, settings, [], batched=b))
-        words = sum(len(segment.words) for segment in transcript.segments)
-        # The scripted model says the same text in every window; the loop guard keeps one.
-        label = f"transcribe {'batched' if batched else 'sequential'} ({words} words kept)"
-        rows.append((label, seconds))
-    return rows
+    batched = args.mode != "sequential"
+    load_model(settings.model, resolve_device(args.device), settings.compute_type)
+    transcribe(audio[: 30 * SAMPLE_RATE], settings, batched=batched)  # warm-up
+    seconds, transcript = timed(lambda: transcribe(audio, settings, batched=batched))
+    words = sum(len(segment.words) for segment in transcript.segments)
+    # A scripted model says the same text in every window; the loop guard keeps one.
+    step = f"transcribe {'batched' if batched else 'sequential'}"
+    return {"step": step, "seconds": seconds, "words": words, "peak_memory_mb": peak_memory_mb()}
 
 
-def run_diarization(args: argparse.Namespace, audio: np.ndarray, work: Path) -> tuple[str, float]:
+def run_diarization(args: argparse.Namespace, audio: np.ndarray, work: Path) -> dict[str, object]:
     name = args.diarization
     if name is None:
         folder = work / ("pyannote-full" if args.full_size_diarization else "pyannote-tiny")
@@ -116,30 +139,52 @@ def run_diarization(args: argparse.Namespace, audio: np.ndarray, work: Path) -> 
     settings = DiarizationSettings(pipeline=name, device=args.device, hf_token=token)
     diarize(audio[: 30 * SAMPLE_RATE], settings)  # warm-up
     seconds, diarization = timed(lambda: diarize(audio, settings))
-    return f"diarize ({len(diarization.labels)} speakers, {len(diarization.turns)} turns)", seconds
+    load_pipeline.cache_clear()
+    step = f"diarize ({len(diarization.labels)} speakers, {len(diarization.turns)} turns)"
+    return {"step": step, "seconds": seconds, "peak_memory_mb": peak_memory_mb()}
+
+
+def in_child_processes(modes: list[str]) -> list[dict[str, object]]:
+    """Each decoder in a fresh process, so that each peak memory is its own."""
+    rows = []
+    for mode in modes:
+        argv = [arg for arg in sys.argv[1:] if arg not in ("both", "--mode")]
+        command = [sys.executable, "-m", "benchmarks.asr", *argv, "--mode", mode]
+        if mode == "sequential":
+            command.append("--skip-diarization")  # the diarization is timed once, with batched
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        rows.extend(json.loads(output.strip().splitlines()[-1])["rows"])
+    return rows
+
+
+def print_rows(rows: list[dict[str, object]], duration: float, title: str) -> None:
+    table = Table(title=title)
+    for column in ("step", "seconds", "RTF", "× real time", "3 h hearing (s)", "peak MB"):
+        table.add_column(column)
+    for row in rows:
+        rtf = float(row["seconds"]) / duration
+        row["rtf"], row["speed"] = round(rtf, 4), round(1 / rtf, 1) if rtf else None
+        peak = f"{row['peak_memory_mb']:.0f}" if "peak_memory_mb" in row else ""
+        cells = (f"{row['seconds']:.1f}", f"{rtf:.4f}", f"{row['speed']}", f"{rtf * 10800:.0f}")
+        table.add_row(str(row["step"]), *cells, peak)
+    console.print(table)
 
 
 def main() -> None:
     args = arguments()
     args.work_dir.mkdir(parents=True, exist_ok=True)
-    audio = audio_of(args.audio, args.minutes, args.work_dir)
+    audio = audio_of(args, args.work_dir)
     duration = len(audio) / SAMPLE_RATE
     model = whisper_model(args, args.work_dir)
-    rows = run_asr(args, audio, model)
-    if not args.skip_diarization:
+    if args.mode == "both":
+        rows = in_child_processes(["batched", "sequential"])
+    else:
+        rows = [run_asr(args, audio, model)]
+    if not (args.skip_diarization or args.mode == "both"):
         rows.append(run_diarization(args, audio, args.work_dir))
-        load_pipeline.cache_clear()
-    table = Table(title=f"{duration / 60:.1f} min of audio, {model}, device {args.device}")
-    for column in ("step", "seconds", "RTF", "3 h hearing (s)"):
-        table.add_column(column)
-    for label, seconds in rows:
-        rtf = seconds / duration
-        table.add_row(label, f"{seconds:.1f}", f"{rtf:.4f}", f"{rtf * 3 * 3600:.0f}")
-    best_asr = min(seconds for label, seconds in rows if label.startswith("transcribe"))
-    diarize_seconds = sum(seconds for label, seconds in rows if label.startswith("diarize"))
-    total = (best_asr + diarize_seconds) / duration
-    table.add_row("transcribe (best) + diarize", "", f"{total:.4f}", f"{total * 3 * 3600:.0f}")
-    console.print(table)
+    print_rows(rows, duration, f"{duration / 60:.1f} min of audio, {model}, device {args.device}")
+    figures = {"benchmark": "asr", "minutes": round(duration / 60, 2), "model": model}
+    print(json.dumps({**figures, "device": args.device, "rows": rows}))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Each stage skips itself when its artifact is fresh, so a run after a crash redoes only
 what was not finished. `from_stage` forces that stage and the ones after it to re-run.
 Missing models fall back, each said in one line: no ASR model → the captions; no pyannote →
-the captions' speaker marks; no LLM → the offline chapterer.
+the recognizer's words with the captions' speaker marks (one speaker without captions);
+no LLM → the offline chapterer.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ class StageRunner:
     def run(self, source: str, captions: str | None) -> list[StageOutcome]:
         self.record(acquire_task(self.slug, source, captions, self.force(Stage.ACQUIRE)))
         self.record(audio_task(self.slug, self.force(Stage.AUDIO)))
-        from_captions = not self._words_and_speakers()
+        from_captions = not self._recognized()
         self.record(attribute_task(self.slug, from_captions, self.force(Stage.ATTRIBUTE)))
         self.record(identify_task(self.slug, self.force(Stage.IDENTIFY)))
         if self.chapterer == "auto" and not get_settings().llm.configured:
@@ -89,8 +90,8 @@ class StageRunner:
         self.record(store_task(self.slug, self.force(Stage.STORE)))
         return self.outcomes
 
-    def _words_and_speakers(self) -> bool:
-        """Transcribe and diarize; False when either is unavailable (use the captions)."""
+    def _recognized(self) -> bool:
+        """Transcribe and diarize; False when there is no recognizer (use the captions)."""
         transcript = self.record(transcribe_task(self.slug, self.force(Stage.TRANSCRIBE)))
         if transcript.unavailable:
             run_log().warning(
@@ -103,11 +104,10 @@ class StageRunner:
         diarization = self.record(diarize_task(self.slug, self.force(Stage.DIARIZE)))
         if diarization.unavailable:
             run_log().warning(
-                "fallback: no diarization pipeline (%s), so speakers come from the captions' "
-                "'>>' marks",
+                "fallback: no diarization pipeline (%s), so the recognizer's words get their "
+                "speakers from the captions' '>>' marks (one speaker without captions)",
                 diarization.unavailable,
             )
-            return False
         return True
 
 

@@ -15,20 +15,25 @@ from models.hearing import (
     SyncState,
     TranscriptLine,
 )
+from models.publication import ChapterPage, HearingPage
 from models.roster import Body, Membership, Person
+from models.search import SearchEntry
 
 __all__ = [
     "Base",
     "Body",
     "Chapter",
+    "ChapterPage",
     "Edit",
     "Editor",
     "Hearing",
     "HearingClaim",
+    "HearingPage",
     "HearingStatus",
     "Membership",
     "Person",
     "ReviewState",
+    "SearchEntry",
     "Speaker",
     "StageRun",
     "StageStatus",

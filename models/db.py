@@ -21,6 +21,10 @@ from pipeline.errors import HearingsError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_version"
+# The full-text index belongs to the database (see models/search.py): FTS5 tables on SQLite,
+# a generated tsvector column and its GIN index on PostgreSQL. No model describes them.
+SEARCH_INDEX_PREFIX = "search_fts"
+SEARCH_INDEX_NAMES = frozenset({"search_vector", "ix_search_entry_search_vector"})
 
 
 class DatabaseUnavailable(HearingsError, RuntimeError):
@@ -63,6 +67,11 @@ def check_connection(engine: Engine) -> None:
         raise DatabaseUnavailable(
             f"cannot open the database at {describe_url(str(engine.url))}: {reason}"
         ) from None
+
+
+def include_in_comparison(name: str | None, _type: str, _parents: dict[str, Any]) -> bool:
+    """Alembic's `include_name` hook: compare everything but the full-text index."""
+    return not (name or "").startswith(SEARCH_INDEX_PREFIX) and name not in SEARCH_INDEX_NAMES
 
 
 def alembic_config(engine: Engine) -> Config:

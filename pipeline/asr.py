@@ -1,36 +1,49 @@
 """Speech to timed words with faster-whisper.
 
-On a GPU the batched pipeline decodes many VAD chunks at once (batch size from settings);
-on a CPU the sequential decoder is faster and lighter. Whisper invents text in silence and
-loops on a phrase; the guards here: VAD, no-speech and compression-ratio thresholds, no
-conditioning on previous text, and a final pass that drops repeated-phrase loops.
+The batched pipeline is the default: it decodes many VAD chunks at once (batch size and
+longest chunk from settings), is several times faster on a GPU and its memory grows less
+with the length of the audio. On a busy shared CPU with tiny.en it measured slower than the
+sequential decoder and kept 9 % fewer words on an hour of real clips (benchmarks/asr.py):
+`HEARINGS_ASR__BATCHED=false` there. A chunk is decoded without timestamps, and a small
+model may stop early in a long one: chunks are kept to 20 s. Both decoders use beam search
+at temperature 0 only: no sampling fallback, so a re-run gives the same text. Whisper
+invents text in silence and loops on a phrase; the guards: VAD, no-speech and
+compression-ratio thresholds, no conditioning on previous text, and a final pass that drops
+repeated-phrase loops but keeps a sentence said again.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 from faster_whisper.transcribe import Segment as WhisperSegment
+from faster_whisper.transcribe import Word as WhisperWord
 
+from pipeline.asr_model import AsrModelUnavailable, resolve_model
 from pipeline.audio import SAMPLE_RATE
 from pipeline.config import AsrSettings
 from pipeline.devices import resolve_device
-from pipeline.errors import HearingsError
+from pipeline.glossary import HotwordPlan, plan_hotwords
 from pipeline.progress import FractionCallback, MonotonicFraction
 from pipeline.schemas import Segment, Transcript, Word
 
+log = logging.getLogger(__name__)
 # A phrase said this many times in a row is a decoding loop, not speech.
 LOOP_REPEATS = 4
 LONGEST_LOOP_PHRASE = 12
-# Identical consecutive segments longer than this many words are loops too.
-SHORT_SEGMENT_WORDS = 2
+# A segment that repeats the one before it is a loop when it has less time than its words
+# need (people say about 3 words a second; a loop is squeezed) or lies over the same time.
+MIN_SECONDS_PER_WORD = 0.12
 DECODING_GUARDS = {
     "beam_size": 5,
+    # One temperature: the sampling fallback at higher ones makes runs differ.
+    "temperature": 0.0,
     "word_timestamps": True,
     "vad_filter": True,
     "vad_parameters": {"min_silence_duration_ms": 500},
@@ -42,28 +55,18 @@ DECODING_GUARDS = {
 NON_WORD = re.compile(r"[^\w$%]+")
 
 
-class AsrModelUnavailable(HearingsError, RuntimeError):
-    """The speech model cannot be loaded (not downloaded and offline, bad path...)."""
-
-
 @lru_cache(maxsize=2)
 def load_model(model: str, device: str, compute_type: str) -> WhisperModel:
-    """The model by name (downloaded on first use) or local folder, cached per process."""
+    """The model by name (downloaded on first use), local folder or the bundled tiny.en,
+    cached per process."""
+    location = resolve_model(model)
     try:
-        return WhisperModel(model, device=device, compute_type=compute_type)
+        return WhisperModel(location, device=device, compute_type=compute_type)
     except (OSError, RuntimeError, ValueError) as error:
         raise AsrModelUnavailable(
             f"speech model {model!r} cannot be loaded on {device} ({type(error).__name__}: "
             f"{error}). Set HEARINGS_ASR__MODEL to a downloaded model folder, or use captions."
         ) from error
-
-
-def load_glossary(path: Path) -> list[str]:
-    """Terms, one per line; blank lines and '#' comments are ignored. Missing file: none."""
-    if not path.is_file():
-        return []
-    terms = (line.split("#", 1)[0].strip() for line in path.read_text("utf-8").splitlines())
-    return [term for term in terms if term]
 
 
 def _normalized(text: str) -> str:
@@ -91,22 +94,45 @@ def collapse_loops(words: list[Word]) -> list[Word]:
     return kept
 
 
+def _is_loop_copy(segment: Segment, previous: Segment) -> bool:
+    """A repeat of `previous` without speech of its own (a sentence said again by someone
+    else, or a roll call's "Aye.", has its own time and is kept)."""
+    if _normalized(segment.text) != _normalized(previous.text):
+        return False
+    squeezed = segment.end - segment.start < len(segment.text.split()) * MIN_SECONDS_PER_WORD
+    return squeezed or segment.start < previous.end - MIN_SECONDS_PER_WORD
+
+
 def drop_repetition_loops(segments: Sequence[Segment]) -> list[Segment]:
-    """Remove phrase loops inside segments and runs of identical segments."""
+    """Remove phrase loops inside segments and repeated segments that are loops."""
     kept: list[Segment] = []
-    run = 0
     for segment in segments:
         if segment.words:
             words = collapse_loops(segment.words)
             text = " ".join(word.text for word in words)
             segment = segment.model_copy(update={"words": words, "text": text})
-        same = bool(kept) and _normalized(segment.text) == _normalized(kept[-1].text)
-        run = run + 1 if same else 0
-        long_text = len(segment.text.split()) > SHORT_SEGMENT_WORDS
-        if not _normalized(segment.text) or (same and (long_text or run >= 2)):
+        if not _normalized(segment.text) or (kept and _is_loop_copy(segment, kept[-1])):
             continue
         kept.append(segment)
     return kept
+
+
+def _joined_pieces(words: Iterable[WhisperWord]) -> list[WhisperWord]:
+    """Whisper's words with each piece that does not start with a space ("$1" ".2",
+    "3" ".5" "%", "demi" "-sorry") joined to the word before it."""
+    joined: list[WhisperWord] = []
+    for word in words:
+        if joined and word.word[:1] not in ("", " ") and word.word.strip():
+            last = joined[-1]
+            joined[-1] = replace(
+                last,
+                word=last.word + word.word,
+                end=max(last.end, word.end),
+                probability=min(last.probability, word.probability),
+            )
+        else:
+            joined.append(word)
+    return joined
 
 
 def _to_segment(segment: WhisperSegment) -> Segment:
@@ -117,7 +143,7 @@ def _to_segment(segment: WhisperSegment) -> Segment:
             end=max(0.0, word.start, word.end),
             probability=min(1.0, max(0.0, word.probability)),
         )
-        for word in segment.words or []
+        for word in _joined_pieces(segment.words or [])
         if word.word.strip()
     ]
     start = max(0.0, segment.start)
@@ -137,26 +163,57 @@ def _decode(
     return segments
 
 
+def hotword_plan(model: WhisperModel, groups: Sequence[Sequence[str]]) -> HotwordPlan:
+    """The terms of `groups` that fit the prompt, counted with the model's tokenizer;
+    what is cut is logged."""
+    tokenizer = model.hf_tokenizer
+    plan = plan_hotwords(
+        groups,
+        lambda text: len(tokenizer.encode(text, add_special_tokens=False).ids),
+        budget=model.max_length // 2 - 1,
+    )
+    if plan.cut:
+        log.warning(
+            "transcribe: %d of %d terms do not fit the %d-token hotword budget and are cut: %s",
+            len(plan.cut), len(plan.kept) + len(plan.cut), model.max_length // 2 - 1,
+            ", ".join(plan.cut),
+        )  # fmt: skip
+    return plan
+
+
+def decoding_options(settings: AsrSettings, plan: HotwordPlan) -> dict[str, object]:
+    """faster-whisper's options: the guards, the language and the terms, given as
+    `settings.vocabulary` says (hotwords, an initial prompt, or not at all)."""
+    options: dict[str, object] = {**DECODING_GUARDS, "language": settings.language}
+    if plan.text and settings.vocabulary == "hotwords":
+        options["hotwords"] = plan.text
+    elif plan.text and settings.vocabulary == "prompt":
+        options["initial_prompt"] = plan.text
+    return options
+
+
 def transcribe(
     audio: np.ndarray,
     settings: AsrSettings,
-    glossary: Sequence[str],
+    terms: Sequence[Sequence[str]] = (),
     *,
     batched: bool | None = None,
     progress: FractionCallback | None = None,
 ) -> Transcript:
-    """Segments with words of 16 kHz mono float32 `audio`; batched by default on a GPU.
+    """Segments with words of 16 kHz mono float32 `audio`.
 
-    `progress` gets the fraction of the audio decoded so far, ending with 1.0.
+    `terms` are groups of names and civic terms, most wanted first, for the prompt budget;
+    `batched` overrides `settings.batched`; `progress` gets the fraction of the audio
+    decoded so far, ending with 1.0.
     """
     device = resolve_device(settings.device)
     model = load_model(settings.model, device, settings.compute_type)
-    options = {**DECODING_GUARDS, "language": settings.language}
-    if glossary:
-        options["hotwords"] = ", ".join(glossary)
-    if device == "cuda" if batched is None else batched:
+    options = decoding_options(settings, hotword_plan(model, terms))
+    if settings.batched if batched is None else batched:
         pipeline = BatchedInferencePipeline(model)
-        raw_segments, info = pipeline.transcribe(audio, batch_size=settings.batch_size, **options)
+        raw_segments, info = pipeline.transcribe(
+            audio, batch_size=settings.batch_size, chunk_length=settings.chunk_seconds, **options
+        )
     else:
         raw_segments, info = model.transcribe(audio, **options)
     duration = len(audio) / SAMPLE_RATE

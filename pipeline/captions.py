@@ -119,7 +119,7 @@ def deduplicated(cues: Iterable[Cue]) -> list[Cue]:
     return result
 
 
-def _labelled_words(cues: Iterable[Cue]) -> tuple[list[Word], list[str]]:
+def labelled_words(cues: Iterable[Cue]) -> tuple[list[Word], list[str]]:
     """Timed words and their speaker labels: every `>>` after the first word is a new turn."""
     words: list[Word] = []
     labels: list[str] = []
@@ -195,5 +195,5 @@ def restore_case(lines: Lines, known_terms: Iterable[str] = ()) -> Lines:
 
 def captions_to_lines(text: str, known_terms: Iterable[str] = ()) -> Lines:
     """`lines.json` from a WebVTT or SRT document."""
-    words, labels = _labelled_words(deduplicated(parse_cues(text)))
+    words, labels = labelled_words(deduplicated(parse_cues(text)))
     return restore_case(build_lines(words, labels, case_reliable=False), known_terms)

@@ -26,10 +26,25 @@ class AsrSettings(BaseModel):
     )
     device: Literal["auto", "cpu", "cuda"] = "auto"
     compute_type: str = Field("auto", description="CTranslate2 compute type, e.g. float16, int8")
-    batch_size: int = Field(16, ge=1, le=256, description="batched inference on GPU")
+    batched: bool = Field(
+        True, description="batched pipeline (faster on CPU and GPU); false: sequential decoder"
+    )
+    batch_size: int = Field(16, ge=1, le=256, description="chunks decoded at once (batched)")
+    chunk_seconds: int = Field(
+        20,
+        ge=5,
+        le=30,
+        description="longest stretch of speech per batched chunk; Whisper decoding a chunk "
+        "without timestamps may stop early and lose the rest of a long one",
+    )
     language: str | None = "en"
     glossary_file: Path | None = Field(
-        None, description="civic terms passed to the model; default: <data_dir>/glossary.txt"
+        None, description="more civic terms, added to the glossary the package ships"
+    )
+    vocabulary: Literal["off", "hotwords", "prompt"] = Field(
+        "off",
+        description="how glossary and roster names reach the recognizer: off (they only fix "
+        "spelling and case afterwards), hotwords, or an initial prompt",
     )
 
 
@@ -118,6 +133,13 @@ class ReviewSettings(BaseModel):
     )
 
 
+class PublishSettings(BaseModel):
+    site_dir: Path | None = Field(None, description="the static site; default: <data_dir>/site")
+    base_url: str = Field(
+        "", description="where the site is served, e.g. https://hearings.example.org (feed, links)"
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,
@@ -138,6 +160,7 @@ class Settings(BaseSettings):
     legistar: LegistarSettings = Field(default_factory=LegistarSettings)
     network: NetworkSettings = Field(default_factory=NetworkSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
+    publish: PublishSettings = Field(default_factory=PublishSettings)
 
     @property
     def effective_database_url(self) -> str:
@@ -150,8 +173,8 @@ class Settings(BaseSettings):
         return self.data_dir / "hearings"
 
     @property
-    def glossary_path(self) -> Path:
-        return self.asr.glossary_file or self.data_dir / "glossary.txt"
+    def site_dir(self) -> Path:
+        return self.publish.site_dir or self.data_dir / "site"
 
 
 class SettingsError(HearingsError, ValueError):

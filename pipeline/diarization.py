@@ -7,6 +7,9 @@ time) is kept: it is what words are attributed to.
 Progress comes from the pipeline's `hook`, which it calls as
 `hook(step_name, step_artifact, file=..., total=..., completed=...)`: per batch inside the
 long steps (segmentation, embeddings), once at the end of each step.
+
+torch and pyannote are imported when a pipeline is loaded, not with this module, so that
+importing it (for its error class) costs nothing on paths that never diarize.
 """
 
 from __future__ import annotations

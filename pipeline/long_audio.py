@@ -46,7 +46,7 @@ def _shifted(segment: Segment, offset: float) -> Segment:
 def transcribe_wav(
     path: Path,
     settings: AsrSettings,
-    glossary: Sequence[str],
+    terms: Sequence[Sequence[str]],
     *,
     progress: FractionCallback | None = None,
     chunk_seconds: float = CHUNK_SECONDS,
@@ -59,7 +59,7 @@ def transcribe_wav(
     language = None
     for chunk in read_chunks(path, chunk_seconds):
         part = transcribe(
-            chunk.samples, settings, glossary, progress=_within(progress, chunk, total)
+            chunk.samples, settings, terms, progress=_within(progress, chunk, total)
         )
         language = language or part.language
         segments.extend(_shifted(segment, chunk.offset) for segment in part.segments)

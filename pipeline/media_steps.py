@@ -7,25 +7,30 @@ Secrets (the Hugging Face token) never enter a fingerprint.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.acquire import CAPTIONS_FILE, Progress, acquire, check_source, sibling_captions
 from pipeline.artifacts import ArtifactError, file_sha256, fingerprint, run_cached
-from pipeline.asr import load_glossary
+from pipeline.asr_model import model_fingerprint
 from pipeline.attribution import attribute
 from pipeline.audio import AudioInfo, extract_audio
 from pipeline.captions import captions_to_lines
+from pipeline.glossary import glossary_terms, unique
 from pipeline.long_audio import diarize_wav, transcribe_wav
 from pipeline.progress import FractionCallback
 from pipeline.roster import ROSTER_ARTIFACT, Roster
 from pipeline.schemas import Diarization, Lines, SourceInfo, Transcript
+from pipeline.speaker_fallback import attribute_without_diarizer
 from pipeline.stages import HearingContext, Stage, StageResult
 
 ACQUIRE_VERSION = "2"
 AUDIO_VERSION = "1"
-TRANSCRIBE_VERSION = "1"
+# 2: word pieces joined ("$1.2"), batched at temperature 0, budgeted terms.
+TRANSCRIBE_VERSION = "2"
 DIARIZE_VERSION = "1"
-ATTRIBUTE_VERSION = "1"
+# 2: without a diarizer, the captions' turns or one speaker.
+ATTRIBUTE_VERSION = "2"
 CAPTIONS_VERSION = "1"
 AUDIO_FILE = "audio.wav"
 
@@ -38,13 +43,18 @@ def _folder(context: HearingContext) -> Path:
     return context.store.hearing_dir(context.slug)
 
 
-def _glossary(context: HearingContext) -> list[str]:
-    """The civic glossary plus, when the hearing's roster is known, its members' names."""
-    terms = load_glossary(context.settings.glossary_path)
-    if context.store.path(context.slug, ROSTER_ARTIFACT).is_file():
-        roster = context.store.read(context.slug, ROSTER_ARTIFACT, Roster)
-        terms += [name for name in roster.names_for_asr() if name not in terms]
-    return terms
+def _term_groups(context: HearingContext) -> list[list[str]]:
+    """Names and terms for the recognizer, most wanted first: the committee (when the
+    hearing's roster is known), the glossary, then the other people who could speak."""
+    glossary = glossary_terms(context.settings.asr.glossary_file)
+    if not context.store.path(context.slug, ROSTER_ARTIFACT).is_file():
+        return [glossary]
+    roster = context.store.read(context.slug, ROSTER_ARTIFACT, Roster)
+    return [roster.committee_names(), glossary, roster.other_names()]
+
+
+def _known_terms(context: HearingContext) -> list[str]:
+    return unique(term for group in _term_groups(context) for term in group)
 
 
 def _local_file_stamp(source: str | None) -> list[int] | None:
@@ -123,10 +133,16 @@ def run_transcribe(
 ) -> StageResult:
     """`transcript.json` with faster-whisper; `progress` gets the fraction decoded."""
     asr = context.settings.asr
-    glossary = _glossary(context)
-    settings = asr.model_dump(mode="json", exclude={"glossary_file"})
+    terms = _term_groups(context) if asr.vocabulary != "off" else []
+    # The model by what it holds, not by where it lies; the terms only when they are used.
+    settings = asr.model_dump(mode="json", exclude={"glossary_file", "model"})
     key = fingerprint(
-        "transcribe", TRANSCRIBE_VERSION, context.upstream_fingerprint("audio"), settings, glossary
+        "transcribe",
+        TRANSCRIBE_VERSION,
+        context.upstream_fingerprint("audio"),
+        settings,
+        model_fingerprint(asr.model),
+        terms,
     )
     transcript, skipped = run_cached(
         context.store,
@@ -136,7 +152,7 @@ def run_transcribe(
         stage_version=TRANSCRIBE_VERSION,
         input_fingerprint=key,
         compute=lambda: transcribe_wav(
-            _folder(context) / AUDIO_FILE, asr, glossary, progress=progress
+            _folder(context) / AUDIO_FILE, asr, terms, progress=progress
         ),
         force=force,
     )
@@ -145,15 +161,19 @@ def run_transcribe(
     return StageResult(Stage.TRANSCRIBE, skipped, key, summary)
 
 
+def _diarize_key(context: HearingContext) -> str:
+    relevant = context.settings.diarization.model_dump(
+        mode="json", include={"pipeline", "min_speakers", "max_speakers"}
+    )
+    return fingerprint("diarize", DIARIZE_VERSION, context.upstream_fingerprint("audio"), relevant)
+
+
 def run_diarize(
     context: HearingContext, *, force: bool = False, progress: FractionCallback | None = None
 ) -> StageResult:
     """`diarization.json` with pyannote; `progress` gets the fraction done."""
     settings = context.settings.diarization
-    relevant = settings.model_dump(
-        mode="json", include={"pipeline", "min_speakers", "max_speakers"}
-    )
-    key = fingerprint("diarize", DIARIZE_VERSION, context.upstream_fingerprint("audio"), relevant)
+    key = _diarize_key(context)
     diarization, skipped = run_cached(
         context.store,
         context.slug,
@@ -173,13 +193,32 @@ def _lines_summary(lines: Lines) -> str:
     return f"{len(lines.lines)} lines, {speakers} speaker labels"
 
 
+def _captions_text(context: HearingContext) -> str | None:
+    captions = _folder(context) / CAPTIONS_FILE
+    return captions.read_text(encoding="utf-8-sig") if captions.is_file() else None
+
+
+def _speakers(context: HearingContext) -> tuple[object, Callable[[Transcript], Lines], str]:
+    """What gives the speakers: (its fingerprint part, words → lines, a note). The diarization
+    when one of the current audio exists, else the captions' `>>` turns, else one speaker."""
+    if context.store.is_fresh(context.slug, "diarization", _diarize_key(context)):
+        diarization = context.store.read(context.slug, "diarization", Diarization)
+        return context.upstream_fingerprint("diarization"), _with_turns_of(diarization), ""
+    captions = _captions_text(context)
+    note = "; speakers from the captions' marks" if captions else "; one speaker (no captions)"
+    return ["caption turns", captions], lambda t: attribute_without_diarizer(t, captions), note
+
+
+def _with_turns_of(diarization: Diarization) -> Callable[[Transcript], Lines]:
+    return lambda transcript: attribute(transcript, diarization)
+
+
 def run_attribute(context: HearingContext, *, force: bool = False) -> StageResult:
-    """`lines.json` from the transcript and the diarization."""
+    """`lines.json` from the transcript and the diarization; without a diarization of the
+    current audio, from the transcript and the captions' `>>` turns (or one speaker)."""
+    evidence, to_lines, note = _speakers(context)
     key = fingerprint(
-        "attribute",
-        ATTRIBUTE_VERSION,
-        context.upstream_fingerprint("transcript"),
-        context.upstream_fingerprint("diarization"),
+        "attribute", ATTRIBUTE_VERSION, context.upstream_fingerprint("transcript"), evidence
     )
     lines, skipped = run_cached(
         context.store,
@@ -188,13 +227,10 @@ def run_attribute(context: HearingContext, *, force: bool = False) -> StageResul
         Lines,
         stage_version=ATTRIBUTE_VERSION,
         input_fingerprint=key,
-        compute=lambda: attribute(
-            context.store.read(context.slug, "transcript", Transcript),
-            context.store.read(context.slug, "diarization", Diarization),
-        ),
+        compute=lambda: to_lines(context.store.read(context.slug, "transcript", Transcript)),
         force=force,
     )
-    return StageResult(Stage.ATTRIBUTE, skipped, key, _lines_summary(lines))
+    return StageResult(Stage.ATTRIBUTE, skipped, key, _lines_summary(lines) + note)
 
 
 def run_captions(context: HearingContext, *, force: bool = False) -> StageResult:
@@ -204,13 +240,13 @@ def run_captions(context: HearingContext, *, force: bool = False) -> StageResult
         raise CaptionsUnavailableError(
             f"{context.slug} has no {CAPTIONS_FILE}: its source offered no captions"
         )
-    glossary = _glossary(context)
+    terms = _known_terms(context)
     key = fingerprint(
         "captions",
         CAPTIONS_VERSION,
         context.upstream_fingerprint("source"),
         file_sha256(captions),
-        glossary,
+        terms,
     )
     lines, skipped = run_cached(
         context.store,
@@ -219,7 +255,7 @@ def run_captions(context: HearingContext, *, force: bool = False) -> StageResult
         Lines,
         stage_version=CAPTIONS_VERSION,
         input_fingerprint=key,
-        compute=lambda: captions_to_lines(captions.read_text(encoding="utf-8-sig"), glossary),
+        compute=lambda: captions_to_lines(captions.read_text(encoding="utf-8-sig"), terms),
         force=force,
     )
     return StageResult(Stage.ATTRIBUTE, skipped, key, _lines_summary(lines))

@@ -36,8 +36,6 @@ class RosterMember(BaseModel):
 
 
 ROSTER_ARTIFACT = "roster"
-# Whisper's prompt holds about 220 tokens; the committee always fits, the rest while room lasts.
-MAX_NAMES_FOR_ASR = 30
 
 
 class Roster(BaseModel):
@@ -47,11 +45,13 @@ class Roster(BaseModel):
     members: list[RosterMember]
     agenda: list[str] = []
 
-    def names_for_asr(self) -> list[str]:
-        """Names to prime speech recognition with: the committee, then others up to a cap."""
-        committee = [m.name for m in self.members if m.priority <= Priority.COMMITTEE_MEMBER]
-        others = [m.name for m in self.members if m.priority > Priority.COMMITTEE_MEMBER]
-        return committee + others[: max(0, MAX_NAMES_FOR_ASR - len(committee))]
+    def committee_names(self) -> list[str]:
+        """The chair(s) and members of the hearing's committee, most likely first."""
+        return [m.name for m in self.members if m.priority <= Priority.COMMITTEE_MEMBER]
+
+    def other_names(self) -> list[str]:
+        """Everyone else who could speak (other council members, the officers)."""
+        return [m.name for m in self.members if m.priority > Priority.COMMITTEE_MEMBER]
 
 
 def officer_title(seat: Seat) -> str | None:

@@ -75,10 +75,13 @@ main() {
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
     quiet_pip install -q --upgrade pip
     "$VENV/bin/python" -c "import torch" 2>/dev/null || install_torch
-    quiet_pip install -q -c constraints.txt -e ".[dev]"
+    # models: the pinned Whisper tiny.en the demo and the tests run offline.
+    quiet_pip install -q -c constraints.txt -e ".[dev,models]"
     drop_cuda_torchaudio_extension
     "$VENV/bin/python" -c "import pyannote.audio, faster_whisper, prefect, sqlalchemy" \
         || { say "ERROR: installed packages do not import"; exit 1; }
+    "$VENV/bin/python" -c "from pipeline.asr_model import bundled_model_folder; bundled_model_folder()" \
+        || { say "ERROR: the bundled Whisper tiny.en is missing or not the pinned file"; exit 1; }
     inputs_hash >"$STAMP"
     say "done"
 }

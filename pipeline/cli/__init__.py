@@ -25,6 +25,7 @@ from pipeline.cli.common import HearingsGroup, console
 from pipeline.cli.delete_command import delete
 from pipeline.cli.demo_command import demo
 from pipeline.cli.discover_commands import discover_command
+from pipeline.cli.publish_commands import publish, search_command
 from pipeline.cli.show_command import show
 from pipeline.cli.speakers_command import speakers
 from pipeline.cli.transcribe_command import transcribe
@@ -72,3 +73,5 @@ app.command("delete")(delete)
 app.command("speakers")(speakers)
 app.command("review")(review_commands.review)
 app.add_typer(review_commands.editor_app, name="editor")
+app.command("publish")(publish)
+app.command("search")(search_command)

@@ -1,17 +1,22 @@
 """`hearings demo`: the bundled sample hearing through every stage on the embedded defaults.
 
-SQLite under the data folder and Prefect's embedded server: nothing to set up. Each missing
-model falls back (captions, caption speaker marks, offline chapterer) and says so.
+SQLite under the data folder and Prefect's embedded server: nothing to set up. Unless
+HEARINGS_ASR__MODEL says otherwise, the recognizer is the bundled Whisper tiny.en (installed
+with the project, no download); each other missing model falls back (the captions' speaker
+marks, the offline chapterer) and says so.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from models.db import current_revision, describe_url, upgrade
 from models.db import transaction as db_transaction
+from pipeline.asr_model import BUNDLED_TINY_EN
 from pipeline.cli.common import console, engine_or_fail, fail, load_settings_or_fail, open_database
 from pipeline.cli.show_command import show
+from pipeline.config import ENV_PREFIX, NESTED_DELIMITER, get_settings
 from pipeline.sources.manual import manual_hearing
 from pipeline.store.processing import ensure_manual_hearing
 
@@ -28,6 +33,11 @@ SAMPLE_TITLE = "Subcommittee on Landmarks, Public Sitings and Dispositions (samp
 def demo() -> None:
     """Run the bundled sample hearing through every stage (SQLite, local Prefect)."""
     settings = load_settings_or_fail()
+    if "model" not in settings.asr.model_fields_set:
+        # The flow's tasks read the settings themselves: hand them the bundled model.
+        os.environ[f"{ENV_PREFIX}ASR{NESTED_DELIMITER}MODEL"] = BUNDLED_TINY_EN
+        get_settings.cache_clear()
+        console.print(f"speech model: {BUNDLED_TINY_EN} (set HEARINGS_ASR__MODEL for another)")
     engine = engine_or_fail(settings)
     upgrade(engine)
     console.print(

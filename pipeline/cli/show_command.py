@@ -15,25 +15,7 @@ from sqlalchemy.orm import Session
 
 from models import Chapter, Hearing, TranscriptLine
 from pipeline.cli.common import console, fail, load_settings_or_fail, open_database, shown
-from pipeline.schemas import ChapterKind
-
-
-def clock(seconds: float) -> str:
-    """Seconds from the media start as H:MM:SS."""
-    whole = int(seconds)
-    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
-
-
-def kind_label(kind: str) -> str:
-    try:
-        return ChapterKind(kind).label
-    except ValueError:
-        return kind
-
-
-def chapter_heading(chapter: Chapter) -> str:
-    length = round(chapter.end - chapter.start)
-    return f"{kind_label(chapter.kind)} · {clock(chapter.start)} · {length} sec"
+from pipeline.formatting import chapter_heading, clock
 
 
 def people_line(people: list[dict[str, Any]], names: dict[str, str]) -> str:
@@ -46,7 +28,8 @@ def people_line(people: list[dict[str, Any]], names: dict[str, str]) -> str:
 
 
 def _print_chapter(chapter: Chapter, lines: list[TranscriptLine], names: dict[str, str]) -> None:
-    console.print(f"\n[dim]{chapter_heading(chapter)} · {chapter.review_state}[/]")
+    heading = chapter_heading(chapter.kind, chapter.start, chapter.end)
+    console.print(f"\n[dim]{heading} · {chapter.review_state}[/]")
     console.print(f"[bold]{shown(chapter.title)}[/]")
     if chapter.summary:
         console.print(shown(chapter.summary))

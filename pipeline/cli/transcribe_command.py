@@ -84,6 +84,7 @@ def _media_steps(context: HearingContext, source: str, until: UntilStage, captio
     """Run the steps in order; returns seconds spent transcribing and diarizing (not skipped)."""
     from pipeline import media_steps as steps
     from pipeline.asr import AsrModelUnavailable
+    from pipeline.diarization import DiarizationUnavailable
 
     timed: dict[str, float] = {}
 
@@ -111,9 +112,15 @@ def _media_steps(context: HearingContext, source: str, until: UntilStage, captio
         error_console.print(f"[yellow]warning:[/] {error}; using the captions instead")
         run("captions", lambda: steps.run_captions(context))
         return 0.0
-    if UntilStage.DIARIZE in wanted:
-        with fraction_progress("diarizing") as progress:
-            run("diarize", lambda: steps.run_diarize(context, progress=progress))
+    try:
+        if UntilStage.DIARIZE in wanted:
+            with fraction_progress("diarizing") as progress:
+                run("diarize", lambda: steps.run_diarize(context, progress=progress))
+    except DiarizationUnavailable as error:
+        error_console.print(
+            f"[yellow]warning:[/] {error}; speakers come from the captions' '>>' marks "
+            "(one speaker without captions)"
+        )
     if UntilStage.ATTRIBUTE in wanted:
         run("attribute", lambda: steps.run_attribute(context))
     return timed.get("transcribe", 0.0) + timed.get("diarize", 0.0)

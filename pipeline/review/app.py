@@ -14,7 +14,13 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from pipeline.chapters.editing import TilingEditError
 from pipeline.config import Settings
-from pipeline.review import auth_routes, chapter_routes, hearing_routes, speaker_routes
+from pipeline.review import (
+    auth_routes,
+    chapter_routes,
+    hearing_routes,
+    search_routes,
+    speaker_routes,
+)
 from pipeline.review.security import LoginLimiter, SecurityHeaders
 from pipeline.review.web import STATIC_DIR, LoginRequired, redirect, render
 from pipeline.store.review_history import ReviewConflict, ReviewError
@@ -42,7 +48,7 @@ def create_app(
         https_only=settings.review.secure_cookies,
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth_routes, hearing_routes, chapter_routes, speaker_routes):
+    for module in (auth_routes, hearing_routes, chapter_routes, speaker_routes, search_routes):
         app.include_router(module.router)
     _add_error_pages(app)
     return app

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from pipeline.cli.show_command import clock
+from pipeline.formatting import clock
 from pipeline.store.review_queries import LineRow
 
 

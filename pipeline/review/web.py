@@ -12,8 +12,8 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from pipeline.cli.show_command import clock, kind_label
 from pipeline.config import Settings
+from pipeline.formatting import clock, kind_label
 from pipeline.review.security import CSRF_FIELD, CSRF_HEADER, csrf_matches, csrf_token
 from pipeline.schemas import ChapterKind
 from pipeline.store.editors import editor_by_name

@@ -20,6 +20,7 @@ from pipeline.errors import HearingsError
 from pipeline.schemas import Chapter as ChapterOutput
 from pipeline.schemas import Chapters, Lines, SpeakerIdentities
 from pipeline.store.anchoring import anchor_span, same_lines
+from pipeline.store.search import refresh_search_index
 from pipeline.store.speaker_merge import merge_speakers, speaker_is_persons
 
 PERSON_REVIEW_STATES = {ReviewState.APPROVED, ReviewState.PUBLISHED}
@@ -77,6 +78,7 @@ def store_hearing_outputs(
     hearing.summary = chapters.summary or hearing.summary
     if lines.lines:
         hearing.duration_seconds = max(hearing.duration_seconds or 0.0, lines.lines[-1].end)
+    refresh_search_index(session, hearing)
     return StoreReport(
         len(lines.lines), speakers_written, speakers_kept, chapters_written, chapters_kept
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pipeline.roster import (
     COUNCIL_BODY,
-    MAX_NAMES_FOR_ASR,
     Priority,
     Roster,
     RosterMember,
@@ -51,7 +50,7 @@ def test_a_speaker_sitting_on_the_committee_is_listed_with_it() -> None:
     assert [(m.title, m.priority) for m in roster] == [("Ex-Officio", Priority.COMMITTEE_MEMBER)]
 
 
-def test_names_for_speech_recognition_put_the_committee_first_and_stay_short() -> None:
+def test_names_for_speech_recognition_split_the_committee_from_the_others() -> None:
     def member(index: int, priority: Priority) -> RosterMember:
         return RosterMember(
             person_id=index, name=f"Member {index}", title="t", body="b", priority=priority
@@ -59,6 +58,6 @@ def test_names_for_speech_recognition_put_the_committee_first_and_stay_short() -
 
     committee = [member(i, Priority.COMMITTEE_MEMBER) for i in range(5)]
     others = [member(i, Priority.COUNCIL_MEMBER) for i in range(5, 60)]
-    names = Roster(members=[member(99, Priority.CHAIR), *committee, *others]).names_for_asr()
-    assert names[:6] == ["Member 99", *(f"Member {i}" for i in range(5))]
-    assert len(names) == MAX_NAMES_FOR_ASR
+    roster = Roster(members=[member(99, Priority.CHAIR), *committee, *others])
+    assert roster.committee_names() == ["Member 99", *(f"Member {i}" for i in range(5))]
+    assert roster.other_names() == [f"Member {i}" for i in range(5, 60)]

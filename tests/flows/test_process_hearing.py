@@ -172,9 +172,15 @@ def test_with_models_words_come_from_asr_and_speakers_from_diarization(
     outcomes = {outcome.stage: outcome for outcome in without_pyannote.stages}
     assert not outcomes[Stage.TRANSCRIBE].skipped and not outcomes[Stage.TRANSCRIBE].unavailable
     assert outcomes[Stage.DIARIZE].unavailable
-    assert any("speakers come from the captions" in r.getMessage() for r in caplog.records)
+    assert any("speakers from the captions' '>>' marks" in r.getMessage() for r in caplog.records)
     messages = [record.getMessage() for record in caplog.records]
     assert "transcribe: 100%" in messages
+    # The recognizer's words stay; the captions' marks (at 0 s and 12.1 s) give the turns.
+    lines = ArtifactStore(settings.hearings_dir).read(sample_slug, "lines", Lines)
+    assert " ".join(line.text for line in lines.lines) == SCRIPT
+    assert lines.lines[0].speaker_label == "SPEAKER_00"
+    assert {line.speaker_label for line in lines.lines} <= {"SPEAKER_00", "SPEAKER_01"}
+    assert "speakers from the captions" in outcomes[Stage.ATTRIBUTE].summary
 
     monkeypatch.setenv("HEARINGS_DIARIZATION__PIPELINE", str(pyannote))
     get_settings.cache_clear()
@@ -205,3 +211,8 @@ def test_demo_runs_the_bundled_sample_and_says_where_to_look(settings) -> None:
     assert guide.exit_code == 0, guide.output
     assert "Opening remarks · 0:00:00" in guide.output
     assert "Speaker 1 0:00:00 Good morning" in guide.output
+    # The recognizer's words (the real tiny.en), not the captions': they say "Sitings".
+    assert "sightings" in guide.output.casefold()
+    lines = ArtifactStore(settings.hearings_dir).read(slug, "lines", Lines).lines
+    assert "public sightings" in lines[0].text.casefold()
+    assert "Speaker 2 0:00:11" in guide.output  # the captions' second '>>' mark

@@ -14,6 +14,7 @@ from models.db import (
     current_revision,
     ensure_migrated,
     head_revision,
+    include_in_comparison,
     make_engine,
     make_session_factory,
     transaction,
@@ -26,7 +27,10 @@ def test_migrations_create_the_schema_the_models_describe(database_url: str) -> 
     upgrade(engine)
     assert current_revision(engine) == head_revision()
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(
+            connection, opts={"include_name": include_in_comparison}
+        )
+        differences = compare_metadata(context, Base.metadata)
     assert differences == []
 
 

@@ -13,7 +13,7 @@ def test_defaults_use_sqlite_under_the_data_dir(isolated_settings: Path) -> None
     settings = load_settings()
     assert settings.data_dir == isolated_settings
     assert settings.effective_database_url == f"sqlite:///{isolated_settings.resolve()}/hearings.db"
-    assert settings.glossary_path == isolated_settings / "glossary.txt"
+    assert settings.asr.glossary_file is None  # only the glossary the package ships
     assert not settings.llm.configured
 
 

