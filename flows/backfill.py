@@ -15,7 +15,7 @@ from models import Hearing
 from models.db import transaction
 from pipeline.acquire import check_media_source
 from pipeline.chapters.step import ChaptererChoice
-from pipeline.config import get_settings
+from pipeline.config import Settings, get_settings
 from pipeline.sources.events import NEW_YORK
 from pipeline.sources.legistar import require_token
 from pipeline.sources.manual import is_url, manual_hearing, normalize_source
@@ -24,22 +24,22 @@ from pipeline.stages import Stage
 from pipeline.store.processing import ensure_manual_hearing, hearing_by_event
 
 
-def _slugs_for_sources(sources: list[str]) -> list[str]:
+def _slugs_for_sources(settings: Settings, sources: list[str]) -> list[str]:
     for source in sources:  # a file that is not media is refused before any row is written
         if not is_url(source):
             check_media_source(normalize_source(source))
-    with transaction(session_factory()) as session:
+    with transaction(session_factory(settings)) as session:
         return [ensure_manual_hearing(session, manual_hearing(source)).slug for source in sources]
 
 
-def _slugs_for_events(event_ids: list[int]) -> list[str]:
-    with session_factory()() as session:
+def _slugs_for_events(settings: Settings, event_ids: list[int]) -> list[str]:
+    with session_factory(settings)() as session:
         return [hearing_by_event(session, event_id).slug for event_id in event_ids]
 
 
-def _slugs_between(since: date, until: date | None) -> list[str]:
+def _slugs_between(settings: Settings, since: date, until: date | None) -> list[str]:
     """Hearings held in the range that have a video, oldest first."""
-    with session_factory()() as session:
+    with session_factory(settings)() as session:
         rows = session.scalars(
             select(Hearing)
             .where(Hearing.legistar_event_id.is_not(None), Hearing.video_url.is_not(None))
@@ -71,15 +71,19 @@ def backfill(
     `from_stage` re-runs that stage and every later one even when their artifacts are fresh.
     With `process_deployment` each hearing runs as a flow run of that deployment.
     """
+    settings = get_settings()  # the flow is where settings enter; tasks are given them
     if since is not None:
-        require_token(get_settings().legistar)  # before anything: the same line as `discover`
+        require_token(settings.legistar)  # before anything: the same line as `discover`
     waiting: list[str] = []
     skipped: dict[str, str] = {}
-    slugs = [*_slugs_for_events(event_ids or []), *_slugs_for_sources(sources or [])]
+    slugs = [
+        *_slugs_for_events(settings, event_ids or []),
+        *_slugs_for_sources(settings, sources or []),
+    ]
     if since is not None:
-        report = discover_task(since, until, viebit_media_base)
+        report = discover_task(settings, since, until, viebit_media_base)
         waiting, skipped = report.waiting_for_video, report.skipped
-        slugs.extend(_slugs_between(since, until))
+        slugs.extend(_slugs_between(settings, since, until))
     reports = process_many(
         list(dict.fromkeys(slugs)),
         max_parallel=min(max_parallel, MAX_THREADS),

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.deployments import run_deployment
+from prefect.futures import as_completed
 from sqlalchemy import select
 
 from flows.process_hearing import HearingReport, process_hearing
 from flows.runtime import run_log, session_factory
 from models import Hearing, HearingStatus
 from pipeline.chapters.step import ChaptererChoice
+from pipeline.config import Settings
 from pipeline.schemas import TokenUsage
 from pipeline.stages import Stage
 
@@ -80,18 +83,27 @@ def process_many(
     chapterer: ChaptererChoice = "auto",
     deployment: str | None = None,
 ) -> list[HearingReport]:
-    """Process `slugs` in groups of at most `max_parallel` (the flow's task runner threads)."""
+    """Process `slugs`, at most `max_parallel` at a time: each time one hearing ends the next
+    one starts, so a slow hearing never holds back the others. Reports in finishing order."""
+    waiting = iter(slugs)
+    running = [
+        process_one.submit(slug, from_stage, chapterer, deployment)
+        for slug in islice(waiting, max_parallel)
+    ]
     reports: list[HearingReport] = []
-    for first in range(0, len(slugs), max_parallel):
-        group = slugs[first : first + max_parallel]
-        futures = [process_one.submit(slug, from_stage, chapterer, deployment) for slug in group]
-        reports.extend(future.result() for future in futures)
+    while running:
+        finished = next(as_completed(running))
+        running.remove(finished)
+        reports.append(finished.result())
+        following = next(waiting, None)
+        if following is not None:
+            running.append(process_one.submit(following, from_stage, chapterer, deployment))
     return reports
 
 
-def unfinished_slugs() -> list[str]:
+def unfinished_slugs(settings: Settings) -> list[str]:
     """Hearings a previous run left processing or failed, oldest first."""
-    with session_factory()() as session:
+    with session_factory(settings)() as session:
         query = (
             select(Hearing.slug)
             .where(Hearing.status.in_([status.value for status in UNFINISHED]))

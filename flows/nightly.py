@@ -13,7 +13,7 @@ from flows.discovery import discover_on_legistar
 from flows.runtime import run_log, session_factory
 from models import SyncState
 from pipeline.chapters.step import ChaptererChoice
-from pipeline.config import get_settings
+from pipeline.config import Settings, get_settings
 from pipeline.sources.legistar import require_token
 from pipeline.sources.viebit import VIEBIT_MEDIA_BASE
 from pipeline.store.hearings import DISCOVERY_MARK, DiscoveryReport
@@ -21,9 +21,9 @@ from pipeline.store.hearings import DISCOVERY_MARK, DiscoveryReport
 MAX_THREADS = 8
 
 
-def _first_since(overlap_days: int) -> date | None:
+def _first_since(settings: Settings, overlap_days: int) -> date | None:
     """None once a discovery is recorded (discovery resumes from its mark), else a start."""
-    with session_factory()() as session:
+    with session_factory(settings)() as session:
         if session.get(SyncState, DISCOVERY_MARK) is not None:
             return None
     return datetime.now(UTC).date() - timedelta(days=overlap_days)
@@ -31,11 +31,15 @@ def _first_since(overlap_days: int) -> date | None:
 
 @task(name="discover", cache_policy=NO_CACHE)  # the Legistar client retries, not Prefect
 def discover_task(
-    since: date | None, until: date | None, viebit_media_base: str, overlap_days: int = 1
+    settings: Settings,
+    since: date | None,
+    until: date | None,
+    viebit_media_base: str,
+    overlap_days: int = 1,
 ) -> DiscoveryReport:
     report = discover_on_legistar(
-        get_settings(),
-        session_factory(),
+        settings,
+        session_factory(settings),
         since,
         until,
         viebit_media_base=viebit_media_base,
@@ -66,11 +70,13 @@ def nightly(
     With `process_deployment` each hearing runs as a flow run of that deployment (on the
     GPU pool's workers); without it, as a subflow in this process.
     """
-    require_token(get_settings().legistar)  # before anything: the same line as `discover`
+    settings = get_settings()  # the flow is where settings enter; tasks are given them
+    require_token(settings.legistar)  # before anything: the same line as `discover`
     report = discover_task(
-        since or _first_since(overlap_days), None, viebit_media_base, overlap_days
-    )
-    slugs = list(dict.fromkeys([*(h.slug for h in report.ready), *unfinished_slugs()]))
+        settings, since or _first_since(settings, overlap_days), None, viebit_media_base,
+        overlap_days,
+    )  # fmt: skip
+    slugs = list(dict.fromkeys([*(h.slug for h in report.ready), *unfinished_slugs(settings)]))
     reports = process_many(
         slugs,
         max_parallel=min(max_parallel, MAX_THREADS),

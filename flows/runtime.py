@@ -15,7 +15,7 @@ from prefect.exceptions import MissingContextError, ObjectAlreadyExists, ObjectN
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.db import ensure_migrated, make_engine, make_session_factory
-from pipeline.config import get_settings
+from pipeline.config import Settings
 from pipeline.errors import HearingsError
 
 GPU_LIMIT = "gpu"
@@ -62,9 +62,9 @@ def _factory_for(url: str) -> sessionmaker[Session]:
     return make_session_factory(engine)
 
 
-def session_factory() -> sessionmaker[Session]:
-    """Sessions on the database of the current settings (it must be migrated)."""
-    return _factory_for(get_settings().effective_database_url)
+def session_factory(settings: Settings) -> sessionmaker[Session]:
+    """Sessions on the database of `settings` (it must be migrated), one pool per URL."""
+    return _factory_for(settings.effective_database_url)
 
 
 def ensure_gpu_limit() -> None:

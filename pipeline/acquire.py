@@ -24,6 +24,7 @@ import yt_dlp
 
 from pipeline.artifacts import file_sha256, write_atomic
 from pipeline.audio import check_media_file, media_duration
+from pipeline.captions import CAPTIONS_FILE
 from pipeline.config import NetworkSettings
 from pipeline.errors import HearingsError
 from pipeline.http import (
@@ -48,7 +49,6 @@ MEDIA_SUFFIXES = frozenset(
     {".mp4", ".m4a", ".m4v", ".mov", ".mkv", ".webm", ".mp3", ".wav", ".flac", ".ogg", ".opus"}
 )
 MEDIA_STEM = "media"
-CAPTIONS_FILE = "captions.vtt"
 CAPTIONS_SUFFIX = ".vtt"
 # ioctl asking a copy-on-write file system (Btrfs, XFS) to share the blocks of a copy.
 FICLONE = 0x40049409

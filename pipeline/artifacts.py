@@ -13,7 +13,6 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -175,31 +174,3 @@ class ArtifactStore:
 
     def remove(self, slug: str, name: str) -> None:
         self.path(slug, name).unlink(missing_ok=True)
-
-
-def run_cached(
-    store: ArtifactStore,
-    slug: str,
-    name: str,
-    contract: type[ContractT],
-    *,
-    stage_version: str,
-    input_fingerprint: str,
-    compute: Callable[[], ContractT],
-    force: bool = False,
-) -> tuple[ContractT, bool]:
-    """Return the stored artifact when it is fresh, else compute, store and return it.
-
-    The second value is True when the stage was skipped. A stored artifact that no longer
-    matches its contract counts as stale and is recomputed.
-    """
-    if not force and store.is_fresh(slug, name, input_fingerprint):
-        try:
-            return store.read(slug, name, contract), True
-        except ArtifactError:
-            pass
-    result = compute()
-    store.write(
-        slug, name, result, stage_version=stage_version, input_fingerprint=input_fingerprint
-    )
-    return result, False

@@ -25,13 +25,15 @@ from faster_whisper import BatchedInferencePipeline, WhisperModel
 from faster_whisper.transcribe import Segment as WhisperSegment
 from faster_whisper.transcribe import Word as WhisperWord
 
-from pipeline.asr_model import AsrModelUnavailable, resolve_model
-from pipeline.audio import SAMPLE_RATE
+from pipeline.asr_model import AsrModelUnavailable, model_fingerprint, resolve_model
+from pipeline.audio import AUDIO_FILE, SAMPLE_RATE
 from pipeline.config import AsrSettings
 from pipeline.devices import resolve_device
-from pipeline.glossary import HotwordPlan, plan_hotwords
+from pipeline.glossary import HotwordPlan, glossary_terms, plan_hotwords, term_groups
 from pipeline.progress import FractionCallback, MonotonicFraction
+from pipeline.roster import ROSTER_ARTIFACT, Roster
 from pipeline.schemas import Segment, Transcript, Word
+from pipeline.stages import Stage, StageCall, StageDeclaration
 
 log = logging.getLogger(__name__)
 # A phrase said this many times in a row is a decoding loop, not speech.
@@ -224,3 +226,52 @@ def transcribe(
         model=settings.model,
         segments=drop_repetition_loops(segments),
     )
+
+
+def _transcribe_options(call: StageCall) -> object:
+    """Everything that changes the words: model settings and content (not its path), the
+    guards, and the glossary when terms reach the recognizer at all.
+
+    The roster's names are terms too, but they are left out on purpose: a roster sync
+    must not make a finished hearing re-transcribe (an hour of GPU for a hint), so they
+    prime a transcription when it runs and `--from-stage transcribe` re-runs it with
+    today's roster. The naming stages (identify on) read the roster as a real input.
+    """
+    asr = call.settings.asr
+    return {
+        "asr": asr.model_dump(mode="json", exclude={"glossary_file", "model"}),
+        "model": model_fingerprint(asr.model),
+        "guards": DECODING_GUARDS,
+        "loops": [LOOP_REPEATS, LONGEST_LOOP_PHRASE, MIN_SECONDS_PER_WORD],
+        "glossary": glossary_terms(asr.glossary_file) if asr.vocabulary != "off" else [],
+    }
+
+
+def _transcribe_stage(call: StageCall) -> Transcript:
+    asr = call.settings.asr
+    roster = call.read_optional(ROSTER_ARTIFACT, Roster)
+    terms = term_groups(asr.glossary_file, roster) if asr.vocabulary != "off" else []
+    from pipeline.long_audio import transcribe_wav
+
+    return transcribe_wav(call.folder / AUDIO_FILE, asr, terms, progress=call.progress.fraction)
+
+
+def _transcript_summary(transcript: Transcript) -> str:
+    words = sum(len(segment.words) for segment in transcript.segments)
+    return f"{len(transcript.segments)} segments, {words} words ({transcript.model})"
+
+
+TRANSCRIBE_STAGE = StageDeclaration(
+    name=Stage.TRANSCRIBE,
+    # 2: word pieces joined ("$1.2"), beam search at temperature 0 only, budgeted terms.
+    version="2",
+    inputs=("audio",),
+    output="transcript",
+    contract=Transcript,
+    compute=_transcribe_stage,
+    summary=_transcript_summary,
+    options=_transcribe_options,
+    gpu=True,
+    unavailable=(AsrModelUnavailable,),
+    release=load_model.cache_clear,
+)

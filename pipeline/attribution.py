@@ -84,3 +84,8 @@ def attribute(transcript: Transcript, diarization: Diarization) -> Lines:
     """`lines.json` from `transcript.json` and `diarization.json`."""
     words = transcript_words(transcript)
     return build_lines(words, assign_speakers(words, diarization.turns))
+
+
+def lines_summary(lines: Lines) -> str:
+    speakers = len({line.speaker_label for line in lines.lines})
+    return f"{len(lines.lines)} lines, {speakers} speaker labels"

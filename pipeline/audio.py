@@ -17,7 +17,8 @@ from pydantic import Field
 
 from pipeline.artifacts import file_sha256
 from pipeline.errors import HearingsError
-from pipeline.schemas import Contract
+from pipeline.schemas import Contract, SourceInfo
+from pipeline.stages import Stage, StageCall, StageDeclaration
 
 SAMPLE_RATE = 16_000
 # Long hearings reach the recognizer and the diarizer in pieces of about this length, cut
@@ -25,6 +26,7 @@ SAMPLE_RATE = 16_000
 CHUNK_SECONDS = 30 * 60.0
 CUT_SEARCH_SECONDS = 10.0
 QUIET_FRAME_SECONDS = 0.1
+AUDIO_FILE = "audio.wav"
 # A decoded stream this much shorter than its container announces was cut off.
 TRUNCATION_TOLERANCE = 0.9
 
@@ -222,3 +224,26 @@ def read_chunks(
             cut = _quietest_cut(samples, chunk - search)
             yield AudioChunk(offset / SAMPLE_RATE, samples[:cut])
             carried, offset = samples[cut:].copy(), offset + cut
+
+
+def load_stage_audio(folder: Path) -> np.ndarray:
+    """The hearing's `audio.wav`, as the audio stage wrote it."""
+    return load_audio(folder / AUDIO_FILE)
+
+
+def _audio_stage(call: StageCall) -> AudioInfo:
+    source = call.read("source", SourceInfo)
+    return extract_audio(call.folder / source.media_file, call.folder / AUDIO_FILE)
+
+
+AUDIO_STAGE = StageDeclaration(
+    name=Stage.AUDIO,
+    version="1",
+    inputs=("source",),
+    output="audio",
+    contract=AudioInfo,
+    compute=_audio_stage,
+    summary=lambda info: f"{info.duration_seconds:.1f} s of audio",
+    options=lambda _call: {"sample_rate": SAMPLE_RATE, "truncated_below": TRUNCATION_TOLERANCE},
+    still_valid=lambda call, info: (call.folder / info.file).is_file(),
+)

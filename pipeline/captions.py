@@ -14,13 +14,21 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import webvtt
 from webvtt.errors import MalformedFileError
 
+from pipeline.artifacts import ArtifactError, file_sha256
+from pipeline.attribution import lines_summary
 from pipeline.errors import HearingsError
+from pipeline.glossary import known_terms
+from pipeline.roster import ROSTER_ARTIFACT, Roster
 from pipeline.schemas import Line, Lines, Word
-from pipeline.sentences import SENTENCE_END, build_lines, join_words, spread_words
+from pipeline.sentences import SENTENCE_END, build_lines, join_words, sentence_rules, spread_words
+from pipeline.stages import Stage, StageCall, StageDeclaration
+
+CAPTIONS_FILE = "captions.vtt"
 
 SPEAKER_MARK = re.compile(r">{2,}")
 TAG = re.compile(r"<[^>]+>")
@@ -34,6 +42,10 @@ EDGE_PUNCTUATION = "\"'()[],.;:?!"
 
 class CaptionsError(HearingsError, ValueError):
     """The captions file cannot be read as WebVTT or SRT."""
+
+
+class CaptionsUnavailableError(ArtifactError):
+    """The source offered no captions, so the captions path cannot run."""
 
 
 @dataclass(frozen=True)
@@ -197,3 +209,45 @@ def captions_to_lines(text: str, known_terms: Iterable[str] = ()) -> Lines:
     """`lines.json` from a WebVTT or SRT document."""
     words, labels = labelled_words(deduplicated(parse_cues(text)))
     return restore_case(build_lines(words, labels, case_reliable=False), known_terms)
+
+
+def _captions_file(call: StageCall) -> Path:
+    captions = call.folder / CAPTIONS_FILE
+    if not captions.is_file():
+        raise CaptionsUnavailableError(
+            f"{call.context.slug} has no {CAPTIONS_FILE}: its source offered no captions"
+        )
+    return captions
+
+
+def _known_terms(call: StageCall) -> list[str]:
+    """The glossary and the roster's names: cheap to redo, so a new roster re-runs it."""
+    roster = call.read_optional(ROSTER_ARTIFACT, Roster)
+    return known_terms(call.settings.asr.glossary_file, roster)
+
+
+def _captions_options(call: StageCall) -> object:
+    return {
+        "captions": file_sha256(_captions_file(call)),
+        "terms": _known_terms(call),
+        "marks": [SPEAKER_MARK.pattern, SHOUTING_SHARE, sorted(HONORIFICS)],
+        "sentences": sentence_rules(),
+    }
+
+
+def _captions_stage(call: StageCall) -> Lines:
+    text = _captions_file(call).read_text(encoding="utf-8-sig")
+    return captions_to_lines(text, _known_terms(call))
+
+
+CAPTIONS_STAGE = StageDeclaration(
+    name=Stage.ATTRIBUTE,
+    variant="captions",
+    version="1",
+    inputs=("source",),
+    output="lines",
+    contract=Lines,
+    compute=_captions_stage,
+    summary=lines_summary,
+    options=_captions_options,
+)

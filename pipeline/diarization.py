@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pipeline.audio import SAMPLE_RATE
+from pipeline.audio import AUDIO_FILE, SAMPLE_RATE
 from pipeline.config import DiarizationSettings
 from pipeline.devices import resolve_device
 from pipeline.errors import HearingsError
 from pipeline.progress import FractionCallback, MonotonicFraction
 from pipeline.schemas import Diarization, SpeakerTurn
+from pipeline.stages import Stage, StageCall, StageDeclaration
 
 if TYPE_CHECKING:
     from pyannote.audio import Pipeline
@@ -137,3 +138,29 @@ def diarize_with_voices(
     centroids = output.speaker_embeddings
     voices = {} if centroids is None else dict(zip(labels, np.asarray(centroids), strict=False))
     return Diarization(turns=sorted(turns, key=lambda turn: (turn.start, turn.end))), voices
+
+
+def _diarize_stage(call: StageCall) -> Diarization:
+    from pipeline.long_audio import diarize_wav
+
+    return diarize_wav(
+        call.folder / AUDIO_FILE, call.settings.diarization, progress=call.progress.fraction
+    )
+
+
+DIARIZE_STAGE = StageDeclaration(
+    name=Stage.DIARIZE,
+    version="1",
+    inputs=("audio",),
+    output="diarization",
+    contract=Diarization,
+    compute=_diarize_stage,
+    summary=lambda found: f"{len(found.labels)} speakers, {len(found.turns)} turns",
+    # The token only opens the download; it never changes the result (and is a secret).
+    options=lambda call: call.settings.diarization.model_dump(
+        mode="json", include={"pipeline", "min_speakers", "max_speakers"}
+    ),
+    gpu=True,
+    unavailable=(DiarizationUnavailable,),
+    release=load_pipeline.cache_clear,
+)

@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from pipeline.errors import HearingsError
+from pipeline.roster import Roster
 
 PACKAGED_GLOSSARY = "glossary.txt"
 # Whisper's decoder holds 448 tokens; faster-whisper gives the prompt half, minus one.
@@ -99,3 +100,17 @@ def plan_hotwords(
         else:
             cut.append(term)
     return HotwordPlan(kept=kept, cut=cut, tokens=used)
+
+
+def term_groups(extra_file: Path | None, roster: Roster | None) -> list[list[str]]:
+    """Names and terms for the recognizer, most wanted first: the committee (when the
+    hearing's roster is known), the glossary, then the other people who could speak."""
+    glossary = glossary_terms(extra_file)
+    if roster is None:
+        return [glossary]
+    return [roster.committee_names(), glossary, roster.other_names()]
+
+
+def known_terms(extra_file: Path | None, roster: Roster | None) -> list[str]:
+    """Every term of `term_groups` once: what captions cleaning restores the case of."""
+    return unique(term for group in term_groups(extra_file, roster) for term in group)

@@ -28,3 +28,20 @@ class MonotonicFraction:
 
     def finish(self) -> None:
         self(1.0)
+
+
+class StageProgress:
+    """Where a stage reports how far it is: a fraction done, or bytes transferred.
+
+    This one ignores everything; the CLI draws Rich bars and the flows write Prefect
+    progress artifacts by overriding the two methods.
+    """
+
+    def fraction(self, done: float) -> None:
+        """`done` of the work, from 0 to 1."""
+
+    def transferred(self, done: int, total: int | None) -> None:
+        """`done` bytes of `total` (None when the size is unknown)."""
+
+
+NO_PROGRESS = StageProgress()

@@ -11,7 +11,9 @@ from enum import IntEnum
 
 from pydantic import BaseModel
 
+from pipeline.errors import HearingsError
 from pipeline.records import Seat
+from pipeline.stages import Stage, StageCall, StageDeclaration
 
 COUNCIL_BODY = "City Council"
 SPEAKER = "Speaker"
@@ -115,3 +117,29 @@ def _best_place_per_person(candidates: list[RosterMember]) -> list[RosterMember]
         if member.person_id not in best and not demoted:
             best[member.person_id] = member
     return list(best.values())
+
+
+class RosterUnavailable(HearingsError, LookupError):
+    """Nobody is known to sit on the hearing's committee that day (or no date or body)."""
+
+
+def _roster_stage(call: StageCall) -> Roster:
+    """The roster the caller gathered from the database (`members`), or why there is none."""
+    members = call.params.get("members")
+    if members is None:
+        raise RosterUnavailable(str(call.params.get("missing_because", "no roster is known")))
+    members = [RosterMember.model_validate(member) for member in members]
+    return Roster(members=members, agenda=list(call.params.get("agenda") or []))
+
+
+ROSTER_STAGE = StageDeclaration(
+    name=Stage.ROSTER,
+    version="1",
+    inputs=(),
+    output=ROSTER_ARTIFACT,
+    contract=Roster,
+    compute=_roster_stage,
+    summary=lambda roster: f"{len(roster.members)} people could be speaking",
+    options=_roster_stage,
+    unavailable=(RosterUnavailable,),
+)

@@ -29,6 +29,16 @@ INITIAL = re.compile(r"^[A-Z]\.$")
 LONG_PAUSE_SECONDS = 3.0
 
 
+def sentence_rules() -> dict[str, object]:
+    """The rules above as data, for the fingerprints of the stages that build lines."""
+    return {
+        "abbreviations": sorted(ABBREVIATIONS),
+        "end": SENTENCE_END.pattern,
+        "initial": INITIAL.pattern,
+        "long_pause": LONG_PAUSE_SECONDS,
+    }
+
+
 def _bare(word: str) -> str:
     return word.strip().strip("\"'()[]").rstrip(".").lower()
 

@@ -1,4 +1,4 @@
 """Chapters: typed slices of a hearing's lines with titles, summaries and bullets.
 
-`step.run_chapter` is the stage; `llm_chapterer` and `offline` are the two chapterers.
+`step.CHAPTER_STAGE` is the stage; `llm_chapterer` and `offline` are the two chapterers.
 """

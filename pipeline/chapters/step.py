@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pipeline.artifacts import fingerprint, run_cached
 from pipeline.chapters.llm_chapterer import TASKS, ChapterPrompts, chapter_with_llm
 from pipeline.chapters.offline import OFFLINE_VERSION, chapter_offline
 from pipeline.chapters.options import ChaptererChoice, ChapteringOptions
@@ -18,13 +17,13 @@ from pipeline.chapters.tokens import token_counter
 from pipeline.config import LlmSettings
 from pipeline.errors import HearingsError
 from pipeline.llm import LlmClient, LlmUnavailable
-from pipeline.schemas import Chapters, Lines, SpeakerIdentities, TokenUsage
-from pipeline.stages import HearingContext, Stage, StageResult
+from pipeline.schemas import Chapters, Lines, SpeakerIdentities
+from pipeline.stages import FellBack, Stage, StageCall, StageDeclaration, run_stage
 
 STAGE_VERSION = "1"
 ARTIFACT = "chapters"
 LLM_CACHE_FOLDER = "llm-cache"
-__all__ = ["ChaptererChoice", "ChapteringError", "NoSpeechFound", "run_chapter"]
+__all__ = ["CHAPTER_STAGE", "ChaptererChoice", "ChapteringError", "NoSpeechFound"]
 
 
 class ChapteringError(HearingsError, RuntimeError):
@@ -46,115 +45,91 @@ def resolve_chapterer(choice: ChaptererChoice, settings: LlmSettings) -> Literal
     return "llm"
 
 
-def read_speakers(context: HearingContext) -> tuple[SpeakerDirectory, str | None]:
-    """Speaker names and the fingerprint of `speakers.json`; labels stand in when it is absent."""
-    if not context.store.path(context.slug, "speakers").exists():
-        return SpeakerDirectory.from_identities(None), None
-    identities = context.store.read(context.slug, "speakers", SpeakerIdentities)
-    header = context.store.header(context.slug, "speakers")
-    return SpeakerDirectory.from_identities(identities), header.fingerprint if header else None
+def _generator(call: StageCall, chapterer: str) -> dict[str, object]:
+    """What writes the chapters: the offline segmenter's version, or the prompt files
+    (name, version and content hash), the models per task and the endpoint."""
+    if chapterer == "offline":
+        return {"offline": OFFLINE_VERSION}
+    llm = call.settings.llm
+    return {
+        "prompts": ChapterPrompts.load().versions(),
+        "models": {task: llm.model_for(task) for task in TASKS},
+        "endpoint": llm.base_url,
+    }
 
 
-def stage_fingerprint(
-    context: HearingContext,
-    chapterer: str,
-    speakers_fingerprint: str | None,
-    prompts: ChapterPrompts | None,
-    options: ChapteringOptions,
-) -> str:
-    llm = context.settings.llm
-    generator: dict[str, object] = {"offline": OFFLINE_VERSION}
-    if prompts is not None:
-        generator = {
-            "prompts": prompts.versions(),
-            "models": {task: llm.model_for(task) for task in TASKS},
-            "endpoint": llm.base_url,
-        }
-    return fingerprint(
-        STAGE_VERSION,
-        context.upstream_fingerprint("lines"),
-        speakers_fingerprint,
-        chapterer,
-        generator,
-        options,
-    )
+def _options(call: StageCall) -> ChapteringOptions:
+    return call.params.get("options") or ChapteringOptions()
 
 
-def run_chapter(
-    context: HearingContext,
-    *,
-    chapterer: ChaptererChoice = "auto",
-    force: bool = False,
-    options: ChapteringOptions | None = None,
-) -> StageResult:
-    """Chapter one hearing, skipping the work when `chapters.json` is already fresh."""
-    options = options or ChapteringOptions()
-    resolved = resolve_chapterer(chapterer, context.settings.llm)
-    lines = context.store.read(context.slug, "lines", Lines).lines
+def _chapter_options(call: StageCall) -> object:
+    chapterer = resolve_chapterer(call.params.get("chapterer", "auto"), call.settings.llm)
+    return {
+        "chapterer": chapterer,
+        "generator": _generator(call, chapterer),
+        "options": _options(call).model_dump(mode="json"),
+    }
+
+
+def _chapter_stage(call: StageCall) -> Chapters:
+    lines = call.read("lines", Lines).lines
     if not lines:
         raise NoSpeechFound(
             "no speech found: the transcript has no lines (silent media, or empty captions)"
         )
-    speakers, speakers_fingerprint = read_speakers(context)
-    prompts = ChapterPrompts.load() if resolved == "llm" else None
-    input_fingerprint = stage_fingerprint(context, resolved, speakers_fingerprint, prompts, options)
-    spent: list[TokenUsage] = []
-
-    def compute() -> Chapters:
-        if prompts is None:
-            return chapter_offline(lines, speakers, options)
-        client = LlmClient(context.settings.llm, context.settings.data_dir / LLM_CACHE_FOLDER)
-        chapters, usage = chapter_with_llm(
-            lines, speakers, client, prompts, token_counter(), options
-        )
-        spent.append(usage)
-        return chapters
-
+    speakers = SpeakerDirectory.from_identities(call.read_optional("speakers", SpeakerIdentities))
+    options = _options(call)
+    chapterer = call.params.get("chapterer", "auto")
+    if resolve_chapterer(chapterer, call.settings.llm) == "offline":
+        return chapter_offline(lines, speakers, options)
+    client = LlmClient(call.settings.llm, call.settings.data_dir / LLM_CACHE_FOLDER)
     try:
-        chapters, skipped = run_cached(
-            context.store,
-            context.slug,
-            ARTIFACT,
-            Chapters,
-            stage_version=STAGE_VERSION,
-            input_fingerprint=input_fingerprint,
-            compute=compute,
-            force=force,
+        chapters, usage = chapter_with_llm(
+            lines, speakers, client, ChapterPrompts.load(), token_counter(), options
         )
     except LlmUnavailable as error:
         if chapterer != "auto":
             raise
-        return _without_the_llm(context, len(lines), error, options)
-    return StageResult(
-        stage=Stage.CHAPTER,
-        skipped=skipped,
-        fingerprint=input_fingerprint,
-        summary=f"{len(chapters.chapters)} chapters ({resolved})",
-        usage=sum(spent, TokenUsage()),
-    )
+        raise _without_the_llm(call, len(lines), error) from error
+    call.spent.append(usage)
+    return chapters
 
 
-def _without_the_llm(
-    context: HearingContext, line_count: int, error: LlmUnavailable, options: ChapteringOptions
-) -> StageResult:
+def _without_the_llm(call: StageCall, line_count: int, error: LlmUnavailable) -> FellBack:
     """`auto` with an LLM that cannot be reached: the earlier chapters of these lines stay;
     without any, the offline chapterer writes them (under its own fingerprint, so the next
     run asks the LLM again)."""
+    context = call.context
     header = context.store.header(context.slug, ARTIFACT)
     if header is not None:
         earlier = context.store.read(context.slug, ARTIFACT, Chapters)
         if earlier.line_count == line_count:
-            return StageResult(
-                Stage.CHAPTER,
+            return FellBack(
+                f"LLM unreachable ({error}): kept the earlier {len(earlier.chapters)} chapters",
                 skipped=True,
                 fingerprint=header.fingerprint,
-                summary=f"LLM unreachable ({error}): kept the earlier "
-                f"{len(earlier.chapters)} chapters",
             )
-    offline = run_chapter(context, chapterer="offline", force=True, options=options)
-    return StageResult(
-        Stage.CHAPTER,
-        skipped=False,
-        fingerprint=offline.fingerprint,
-        summary=f"{offline.summary}: fallback, the LLM is unreachable ({error})",
+    offline = run_stage(
+        CHAPTER_STAGE, context, params={**call.params, "chapterer": "offline"}, force=True
     )
+    return FellBack(
+        f"{offline.summary}: fallback, the LLM is unreachable ({error})",
+        fingerprint=offline.fingerprint,
+    )
+
+
+def _chapters_summary(chapters: Chapters) -> str:
+    generators = sorted({chapter.provenance.generator for chapter in chapters.chapters})
+    return f"{len(chapters.chapters)} chapters ({', '.join(generators) or 'none'})"
+
+
+CHAPTER_STAGE = StageDeclaration(
+    name=Stage.CHAPTER,
+    version=STAGE_VERSION,
+    inputs=("lines", "speakers?"),
+    output=ARTIFACT,
+    contract=Chapters,
+    compute=_chapter_stage,
+    summary=_chapters_summary,
+    options=_chapter_options,
+)

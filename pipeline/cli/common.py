@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from typer.core import TyperGroup
 
-from models.db import ensure_migrated, make_engine, make_session_factory
+from models.db import ensure_migrated, make_engine, make_session_factory, upgrade
 from pipeline.config import Settings, get_settings
 from pipeline.errors import HearingsError
 
@@ -65,8 +65,14 @@ def engine_or_fail(settings: Settings) -> Engine:
         fail(f"invalid database URL in HEARINGS_DATABASE_URL: {error}")
 
 
-def open_database(settings: Settings) -> sessionmaker[Session]:
-    """A session factory on a reachable, fully migrated database, or a one-line error."""
+def open_database(settings: Settings, *, create_local: bool = False) -> sessionmaker[Session]:
+    """A session factory on a reachable, fully migrated database, or a one-line error.
+
+    With `create_local`, the default SQLite file in the data folder is created or migrated
+    first (as `hearings demo` does): nothing to set up before a first `hearings transcribe`.
+    """
     engine = engine_or_fail(settings)
+    if create_local and settings.database_url is None:
+        upgrade(engine)
     ensure_migrated(engine)  # DatabaseUnavailable / DatabaseNotMigrated: one line
     return make_session_factory(engine)

@@ -1,20 +1,20 @@
-"""`hearings transcribe URL|FILE`: one source to `lines.json`, before any flow exists.
+"""`hearings transcribe URL|FILE`: one source to `lines.json`, in this process, with bars.
 
-The media stages (torch, faster-whisper, pyannote) are imported inside the command so
-that `hearings --help` stays fast.
+The same hearing, folder, claim, roster and StageRun rows as `hearings ingest` (one line of
+stages, `flows.process_hearing.hearing_line`), only without Prefect and stopping after the
+attribute stage (or `--until`). The media stages (torch, faster-whisper, pyannote) and the
+flows are imported inside the command so that `hearings --help` stays fast.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from enum import StrEnum
-from pathlib import Path
-from typing import Annotated
-from urllib.parse import parse_qs, urlsplit
+from logging import getLogger
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -24,30 +24,20 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 from rich.table import Table
+from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.artifacts import slugify
-from pipeline.cli.common import console, error_console, load_settings_or_fail
-from pipeline.stages import HearingContext, StageResult
+from models.db import transaction
+from pipeline.cli.common import console, error_console, fail, load_settings_or_fail, open_database
+from pipeline.config import Settings
+from pipeline.progress import NO_PROGRESS, StageProgress
+from pipeline.stages import HearingContext, Outcome, Stage, StageDeclaration
 
-SOURCE_NAME_LENGTH = 80
+if TYPE_CHECKING:
+    from flows.hearing_run import Line
 
-
-class UntilStage(StrEnum):
-    ACQUIRE = "acquire"
-    AUDIO = "audio"
-    TRANSCRIBE = "transcribe"
-    DIARIZE = "diarize"
-    ATTRIBUTE = "attribute"
-
-
-ORDER = list(UntilStage)
-
-
-def slug_for(source: str) -> str:
-    """A folder name from the source: the Viebit file name, URL path or file name."""
-    parts = urlsplit(source)
-    name = parse_qs(parts.query).get("v", [""])[0] or Path(parts.path).name or parts.netloc
-    return slugify(Path(name).stem, SOURCE_NAME_LENGTH)
+TRANSCRIBE_STAGES = Stage.ATTRIBUTE.up_to()
+MODEL_STAGES = (Stage.TRANSCRIBE, Stage.DIARIZE)
+BAR_LABELS = {Stage.TRANSCRIBE: "transcribing", Stage.DIARIZE: "diarizing"}
 
 
 @contextmanager
@@ -75,55 +65,68 @@ def fraction_progress(label: str) -> Iterator[Callable[[float], None]]:
         yield update
 
 
-def _report(result: StageResult, seconds: float) -> None:
-    state = "[dim]fresh, skipped[/]" if result.skipped else f"{seconds:.1f} s"
-    console.print(f"  {result.stage.value:<10} {result.summary} ({state})")
+class BarProgress(StageProgress):
+    """Feeds one Rich bar: with bytes for a download, with fractions for a model stage."""
+
+    def __init__(self, update: Callable[..., None]) -> None:
+        self.update = update
+
+    def fraction(self, done: float) -> None:
+        self.update(done)
+
+    def transferred(self, done: int, total: int | None) -> None:
+        self.update(done, total)
 
 
-def _media_steps(context: HearingContext, source: str, until: UntilStage, captions: bool) -> float:
-    """Run the steps in order; returns seconds spent transcribing and diarizing (not skipped)."""
-    from pipeline import media_steps as steps
-    from pipeline.asr import AsrModelUnavailable
-    from pipeline.diarization import DiarizationUnavailable
+@contextmanager
+def stage_bar(stage: Stage) -> Iterator[StageProgress]:
+    """The bar a stage shows while it runs: a download, or the fraction decoded."""
+    if stage is Stage.ACQUIRE:
+        with download_progress() as update:
+            yield BarProgress(update)
+    elif stage in BAR_LABELS:
+        with fraction_progress(BAR_LABELS[stage]) as update:
+            yield BarProgress(update)
+    else:
+        yield NO_PROGRESS
 
-    timed: dict[str, float] = {}
 
-    def run(name: str, step: Callable[[], StageResult]) -> None:
-        started = time.perf_counter()
-        result = step()
-        seconds = time.perf_counter() - started
-        if not result.skipped:
-            timed[name] = seconds
-        _report(result, seconds)
+def _report(outcome: Outcome) -> None:
+    if outcome.unavailable:
+        state = "[yellow]unavailable[/]"
+    else:
+        state = "[dim]fresh, skipped[/]" if outcome.skipped else f"{outcome.seconds:.1f} s"
+    note = outcome.unavailable or outcome.summary
+    console.print(f"  {outcome.stage.value:<10} {escape(note)} ({state})")
 
-    with download_progress() as progress:
-        run("acquire", lambda: steps.run_acquire(context, source, progress=progress))
-    if captions:
-        run("captions", lambda: steps.run_captions(context))
-        return 0.0
-    wanted = ORDER[: ORDER.index(until) + 1]
-    if UntilStage.AUDIO in wanted:
-        run("audio", lambda: steps.run_audio(context))
-    try:
-        if UntilStage.TRANSCRIBE in wanted:
-            with fraction_progress("transcribing") as progress:
-                run("transcribe", lambda: steps.run_transcribe(context, progress=progress))
-    except AsrModelUnavailable as error:
-        error_console.print(f"[yellow]warning:[/] {error}; using the captions instead")
-        run("captions", lambda: steps.run_captions(context))
-        return 0.0
-    try:
-        if UntilStage.DIARIZE in wanted:
-            with fraction_progress("diarizing") as progress:
-                run("diarize", lambda: steps.run_diarize(context, progress=progress))
-    except DiarizationUnavailable as error:
-        error_console.print(
-            f"[yellow]warning:[/] {error}; speakers come from the captions' '>>' marks "
-            "(one speaker without captions)"
-        )
-    if UntilStage.ATTRIBUTE in wanted:
-        run("attribute", lambda: steps.run_attribute(context))
-    return timed.get("transcribe", 0.0) + timed.get("diarize", 0.0)
+
+def _terminal_line(factory: sessionmaker[Session], context: HearingContext, until: Stage) -> Line:
+    """A line whose stages run in this process, each with its bar and its StageRun row."""
+    from flows.hearing_run import Line, record_not_needed, record_stage
+
+    def execute(declaration: StageDeclaration[Any], params: Mapping[str, Any], force: bool):
+        with stage_bar(declaration.name) as progress:
+            outcome = record_stage(
+                factory, context, declaration, params=params, force=force,
+                progress=progress, flow_run_id=None, log=getLogger("hearings.transcribe"),
+            )  # fmt: skip
+        _report(outcome)
+        return outcome
+
+    def not_needed(stage: Stage, reason: str) -> Outcome:
+        outcome = record_not_needed(factory, context.slug, stage, reason, None)
+        _report(outcome)
+        return outcome
+
+    def say(message: str) -> None:
+        error_console.print(f"[yellow]warning:[/] {escape(message)}")
+
+    return Line(execute, not_needed, say, until=until)
+
+
+def _model_seconds(outcomes: list[Outcome]) -> float:
+    """Seconds spent transcribing and diarizing (not skipped)."""
+    return sum(o.seconds for o in outcomes if o.stage in MODEL_STAGES and not o.skipped)
 
 
 def _summary(context: HearingContext, model_seconds: float) -> None:
@@ -147,19 +150,49 @@ def _summary(context: HearingContext, model_seconds: float) -> None:
     console.print(table)
 
 
+def _hearing_slug(settings: Settings, source: str, slug: str | None) -> str:
+    """The hearing of `source` (the same one `ingest` and discovery use), made on first use;
+    `slug` names a new one, and may not be another source's."""
+    from pipeline.acquire import check_source
+    from pipeline.sources.manual import SlugTaken, manual_hearing
+    from pipeline.store.processing import ensure_manual_hearing
+
+    check_source(source)
+    manual = manual_hearing(source, slug=slug)
+    with transaction(open_database(settings, create_local=True)) as session:
+        hearing = ensure_manual_hearing(session, manual)
+        if slug and hearing.slug == slug and hearing.video_url != manual.video_url:
+            raise SlugTaken(f"the slug {slug!r} is taken by another hearing: choose another")
+        return hearing.slug
+
+
 def transcribe(
     source: Annotated[
         str, typer.Argument(help="http(s) URL (Viebit page, media, video site) or file")
     ],
-    until: Annotated[UntilStage, typer.Option(help="stop after this stage")] = UntilStage.ATTRIBUTE,
+    until: Annotated[
+        Stage, typer.Option(help="stop after this stage (acquire … attribute)")
+    ] = Stage.ATTRIBUTE,
     captions: Annotated[
         bool, typer.Option("--captions", help="lines from the source's captions, no models")
     ] = False,
-    slug: Annotated[str | None, typer.Option(help="folder name; default: from the source")] = None,
+    slug: Annotated[
+        str | None, typer.Option(help="folder name of a new hearing; default: from the source")
+    ] = None,
 ) -> None:
     """Download, decode, transcribe, diarize and attribute one hearing into lines.json."""
+    from flows.process_hearing import claim, run_line
+
     settings = load_settings_or_fail()
-    context = HearingContext.for_slug(slug or slug_for(source), settings)
+    if until not in TRANSCRIBE_STAGES:
+        fail(f"--until {until.value}: transcribe stops at attribute at the latest; "
+             "`hearings ingest` runs the later stages")  # fmt: skip
+    context = HearingContext.for_slug(_hearing_slug(settings, source, slug), settings)
     console.print(f"[bold]{context.slug}[/] from {source}")
-    model_seconds = _media_steps(context, source, until, captions)
-    _summary(context, model_seconds)
+    lock = claim(settings, context.slug, wait_seconds=0)
+    try:
+        line = _terminal_line(open_database(settings), context, until)
+        outcomes = run_line(line, context, lock, "auto", models=not captions)
+    finally:
+        lock.release()
+    _summary(context, _model_seconds(outcomes))

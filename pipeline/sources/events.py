@@ -12,9 +12,9 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pipeline.artifacts import slugify
 from pipeline.records import HearingPlan, PlanStatus
 from pipeline.sources.legistar_records import LegistarEvent, LegistarEventItem, LegistarRollCall
+from pipeline.sources.slugs import dated_slug
 
 NEW_YORK = ZoneInfo("America/New_York")
 SKIPPED_AGENDA_STATUSES = {"deferred", "cancelled", "canceled", "postponed"}
@@ -26,7 +26,6 @@ CANCELLED_IN_COMMENT = re.compile(
 )
 CLOCK_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*([AP])\.?\s*M\.?\s*$", re.IGNORECASE)
 JOINT_COMMENT = re.compile(r"^\s*jointly with\b", re.IGNORECASE)
-SLUG_BODY_LENGTH = 150
 
 def parse_event_time(text: str | None) -> time | None:
     """'9:30 AM' → 09:30, '12:00 PM' → 12:00; None when absent or not a clock time."""
@@ -45,19 +44,10 @@ def scheduled_at(event: LegistarEvent) -> datetime:
     return datetime.combine(event.EventDate.date(), clock, tzinfo=NEW_YORK)
 
 
-def body_slug(text: str) -> str:
-    return slugify(text.replace("&", " and "), SLUG_BODY_LENGTH)
-
-
 def hearing_slug(event: LegistarEvent) -> str:
     """'2024-10-22-0930-am-subcommittee-on-zoning-and-franchises' (no time part if unknown)."""
-    day = event.EventDate.date().isoformat()
-    body = body_slug(event.EventBodyName)
     clock = parse_event_time(event.EventTime)
-    if clock is None:
-        return f"{day}-{body}"
-    half = "am" if clock.hour < 12 else "pm"
-    return f"{day}-{clock.hour % 12 or 12:02d}{clock.minute:02d}-{half}-{body}"
+    return dated_slug(event.EventDate.date(), clock, event.EventBodyName)
 
 
 def skip_reason(event: LegistarEvent) -> str | None:

@@ -6,19 +6,21 @@ before anything is stored; a local file that does not exist stops here, in one l
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from urllib.parse import urlparse
 
-from pipeline.artifacts import slugify
+from pipeline.artifacts import validate_slug
 from pipeline.errors import HearingsError
 from pipeline.records import ManualHearing
-
-SOURCE_NAME_LENGTH = 60
+from pipeline.sources.slugs import slug_for_source, source_name
 
 
 class SourceNotFound(HearingsError, FileNotFoundError):
     """A local media file given to ingest does not exist."""
+
+
+class SlugTaken(HearingsError, ValueError):
+    """A slug asked for a new hearing already names another one."""
 
 
 def is_url(source: str) -> bool:
@@ -43,23 +45,14 @@ def sibling_captions(source: str) -> str | None:
     return str(captions) if captions.is_file() else None
 
 
-def slug_for_source(source: str) -> str:
-    """The same URL or file always gives the same slug: a readable name plus a short hash."""
+def manual_hearing(
+    source: str, title: str | None = None, slug: str | None = None
+) -> ManualHearing:
+    """The hearing record for a URL or file; its title defaults to the file name, its slug
+    to the source's (`slug` names a new hearing's folder instead)."""
     normalized = normalize_source(source)
-    if is_url(normalized):
-        parsed = urlparse(normalized)
-        name = Path(parsed.path).stem or parsed.netloc
-    else:
-        name = Path(normalized).stem
-    digest = hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:8]
-    return f"{slugify(name, SOURCE_NAME_LENGTH)}-{digest}"
-
-
-def manual_hearing(source: str, title: str | None = None) -> ManualHearing:
-    """The hearing record for a URL or file; its title defaults to the file name."""
-    normalized = normalize_source(source)
-    slug = slug_for_source(normalized)
-    default_title = Path(urlparse(normalized).path).stem.replace("-", " ").replace("_", " ")
+    slug = validate_slug(slug) if slug else slug_for_source(normalized)
+    default_title = source_name(normalized).replace("-", " ").replace("_", " ")
     return ManualHearing(
         slug=slug,
         video_url=normalized,

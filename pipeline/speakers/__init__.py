@@ -4,14 +4,14 @@ from typing import Any
 
 from pipeline.speakers.identify import IdentifyOptions, identify_speakers
 
-__all__ = ["IdentifyOptions", "identify_speakers", "run_identify"]
+__all__ = ["IDENTIFY_STAGE", "IdentifyOptions", "identify_speakers"]
 
 
 def __getattr__(name: str) -> Any:
-    """`run_identify` (with the LLM client) is imported when first asked for, so that a
+    """`IDENTIFY_STAGE` (with the LLM client) is imported when first asked for, so that a
     command that only names speakers by rules, or none, starts without openai."""
-    if name == "run_identify":
-        from pipeline.speakers.step import run_identify
+    if name == "IDENTIFY_STAGE":
+        from pipeline.speakers.step import IDENTIFY_STAGE
 
-        return run_identify
+        return IDENTIFY_STAGE
     raise AttributeError(name)

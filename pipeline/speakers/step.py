@@ -1,4 +1,4 @@
-"""The identify step: `lines.json` (+ `roster.json`, an LLM when configured) → `speakers.json`.
+"""The identify stage: `lines.json` (+ `roster.json`, an LLM when configured) → `speakers.json`.
 
 The roster is optional: without one (a hearing whose committee is unknown) only people who
 introduce themselves or are called by full name get named. The fingerprint covers the
@@ -8,27 +8,16 @@ a change in any of them names the speakers again; a skipped run costs nothing.
 
 from __future__ import annotations
 
-from pipeline.artifacts import fingerprint, run_cached
 from pipeline.config import Settings
 from pipeline.llm import LlmUnavailable
 from pipeline.roster import ROSTER_ARTIFACT, Roster
-from pipeline.schemas import IdentityMethod, Lines, SpeakerIdentities, TokenUsage
+from pipeline.schemas import IdentityMethod, Lines, SpeakerIdentities
 from pipeline.speakers.identify import IdentifyOptions, identify_speakers
 from pipeline.speakers.llm_pass import PROMPT_NAME, TASK, LlmNamer, llm_namer
-from pipeline.stages import HearingContext, Stage, StageResult
+from pipeline.stages import FellBack, Stage, StageCall, StageDeclaration, run_stage
 
 STAGE_VERSION = "2-rules+llm"
 ARTIFACT = "speakers"
-
-
-def read_roster(context: HearingContext) -> tuple[Roster | None, str | None]:
-    """`roster.json` and its fingerprint, or (None, None) when the flow wrote none."""
-    if not context.store.path(context.slug, ROSTER_ARTIFACT).exists():
-        return None, None
-    header = context.store.header(context.slug, ROSTER_ARTIFACT)
-    return context.store.read(context.slug, ROSTER_ARTIFACT, Roster), (
-        header.fingerprint if header else None
-    )
 
 
 def namer_fingerprint(settings: Settings, namer: LlmNamer | None) -> dict[str, object] | None:
@@ -51,59 +40,49 @@ def describe(identities: SpeakerIdentities) -> str:
     )
 
 
-def _identify(
-    context: HearingContext, options: IdentifyOptions, namer: LlmNamer | None, force: bool
-) -> tuple[SpeakerIdentities, bool, str]:
-    """speakers.json (fresh or recomputed), whether it was skipped, and its fingerprint."""
-    roster, roster_fingerprint = read_roster(context)
-    input_fingerprint = fingerprint(
-        Stage.IDENTIFY.value,
-        STAGE_VERSION,
-        context.upstream_fingerprint("lines"),
-        roster_fingerprint,
-        options,
-        namer_fingerprint(context.settings, namer),
-    )
-
-    def compute() -> SpeakerIdentities:
-        lines = context.store.read(context.slug, "lines", Lines).lines
-        agenda = roster.agenda if roster else []
-        return identify_speakers(lines, roster, agenda, options, namer)
-
-    identities, skipped = run_cached(
-        context.store,
-        context.slug,
-        ARTIFACT,
-        SpeakerIdentities,
-        stage_version=STAGE_VERSION,
-        input_fingerprint=input_fingerprint,
-        compute=compute,
-        force=force,
-    )
-    return identities, skipped, input_fingerprint
+def _options(call: StageCall) -> IdentifyOptions:
+    return call.params.get("options") or IdentifyOptions()
 
 
-def run_identify(
-    context: HearingContext, *, force: bool = False, options: IdentifyOptions | None = None
-) -> StageResult:
-    """Write speakers.json, skipped when lines, roster, options and LLM are unchanged."""
-    options = options or IdentifyOptions()
-    namer = llm_namer(context.settings, options.llm_labels_per_call)
+def _namer(call: StageCall) -> LlmNamer | None:
+    if call.params.get("rules_only"):
+        return None
+    return llm_namer(call.settings, _options(call).llm_labels_per_call)
+
+
+def _identify_options(call: StageCall) -> object:
+    return {
+        "options": _options(call).model_dump(mode="json"),
+        "namer": namer_fingerprint(call.settings, _namer(call)),
+    }
+
+
+def _identify_stage(call: StageCall) -> SpeakerIdentities:
+    lines = call.read("lines", Lines).lines
+    roster = call.read_optional(ROSTER_ARTIFACT, Roster)
+    agenda = roster.agenda if roster else []
+    namer = _namer(call)
     try:
-        identities, skipped, input_fingerprint = _identify(context, options, namer, force)
+        identities = identify_speakers(lines, roster, agenda, _options(call), namer)
     except LlmUnavailable as error:
         # Rules only, under the rules' own fingerprint: the next run asks the LLM again.
-        identities, _, input_fingerprint = _identify(context, options, None, True)
-        return StageResult(
-            stage=Stage.IDENTIFY,
-            skipped=False,
-            fingerprint=input_fingerprint,
-            summary=f"{describe(identities)}; fallback, the LLM is unreachable ({error})",
-        )
-    return StageResult(
-        stage=Stage.IDENTIFY,
-        skipped=skipped,
-        fingerprint=input_fingerprint,
-        summary=describe(identities),
-        usage=namer.usage if namer and not skipped else TokenUsage(),
-    )
+        rules = run_stage(IDENTIFY_STAGE, call.context, params={**call.params, "rules_only": True},
+                          force=True)  # fmt: skip
+        raise FellBack(f"{rules.summary}; fallback, the LLM is unreachable ({error})",
+                       fingerprint=rules.fingerprint) from error  # fmt: skip
+    if namer is not None:
+        call.spent.append(namer.usage)
+    return identities
+
+
+IDENTIFY_STAGE = StageDeclaration(
+    name=Stage.IDENTIFY,
+    version=STAGE_VERSION,
+    # A roster sync makes identify (and what follows it) stale, never the transcription.
+    inputs=("lines", f"{ROSTER_ARTIFACT}?"),
+    output=ARTIFACT,
+    contract=SpeakerIdentities,
+    compute=_identify_stage,
+    summary=describe,
+    options=_identify_options,
+)

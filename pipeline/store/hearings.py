@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from models import Hearing, HearingStatus, SyncState
 from pipeline.records import KnownEvent, PreparedHearing
+from pipeline.store.processing import manual_hearing_with_video
 from pipeline.store.roster import ChangeCounter, upsert_body
 
 DISCOVERY_MARK = "legistar.events.last_modified_utc"
@@ -71,7 +72,7 @@ def _write(session: Session, prepared: list[PreparedHearing]) -> DiscoveryReport
     for hearing in sorted(
         prepared, key=lambda item: (not item.video_url, item.plan.legistar_event_id)
     ):
-        row = rows.get(hearing.plan.legistar_event_id)
+        row = rows.get(hearing.plan.legistar_event_id) or _adopt_manual(session, hearing)
         if row is None:
             row = _insert(session, hearing, taken_slugs)
             report.new.append(row.slug)
@@ -97,6 +98,17 @@ def _values(session: Session, hearing: PreparedHearing, counter: ChangeCounter) 
         "captions_url": hearing.captions_url,
         "details": hearing.details,
     }
+
+
+def _adopt_manual(session: Session, hearing: PreparedHearing) -> Hearing | None:
+    """A hearing ingested by hand from this event's video becomes the event's hearing: it
+    keeps its slug, so its folder (media, transcript) is reused."""
+    videos = [url for url in (hearing.video_url, hearing.plan.video_page_url) if url]
+    row = manual_hearing_with_video(session, videos) if videos else None
+    if row is None:
+        return None
+    row.legistar_event_id = hearing.plan.legistar_event_id
+    return row
 
 
 def _insert(session: Session, hearing: PreparedHearing, taken_slugs: set[str]) -> Hearing:

@@ -64,8 +64,15 @@ def attach_source(hearing: Hearing, manual: ManualHearing) -> None:
 
 
 def ensure_manual_hearing(session: Session, manual: ManualHearing) -> Hearing:
-    """The hearing for a URL or file, created on first use (ingesting twice reuses it)."""
-    hearing = session.scalar(select(Hearing).where(Hearing.slug == manual.slug))
+    """The hearing for a URL or file, created on first use (ingesting twice reuses it).
+
+    One source has one hearing on every path: the hearing of this video (the same URL or
+    file, or the MP4 or Viebit page of a discovered hearing), else the one with this
+    source's slug (the same Viebit recording behind its page or its MP4), else a new one.
+    """
+    hearing = _hearing_with_video(session, manual.video_url) or session.scalar(
+        select(Hearing).where(Hearing.slug == manual.slug)
+    )
     if hearing is None:
         hearing = Hearing(
             slug=manual.slug,
@@ -78,6 +85,27 @@ def ensure_manual_hearing(session: Session, manual: ManualHearing) -> Hearing:
         session.add(hearing)
         session.flush()
     return hearing
+
+
+def _hearing_with_video(session: Session, video: str) -> Hearing | None:
+    """The hearing whose video file is `video`, or a discovered one whose video page it is."""
+    found = session.scalar(select(Hearing).where(Hearing.video_url == video).limit(1))
+    if found is not None:
+        return found
+    discovered = session.scalars(select(Hearing).where(Hearing.legistar_event_id.is_not(None)))
+    return next(
+        (row for row in discovered if row.details.get("legistar", {}).get("video_page") == video),
+        None,
+    )
+
+
+def manual_hearing_with_video(session: Session, videos: list[str]) -> Hearing | None:
+    """A hearing made by hand (no Legistar event yet) from one of these URLs."""
+    return session.scalar(
+        select(Hearing)
+        .where(Hearing.legistar_event_id.is_(None), Hearing.video_url.in_(videos))
+        .limit(1)
+    )
 
 
 def hearing_by_slug(session: Session, slug: str) -> Hearing:

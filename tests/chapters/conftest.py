@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.chapters.options import ChapteringOptions
+from pipeline.chapters.step import CHAPTER_STAGE, ChaptererChoice
 from pipeline.config import get_settings
-from pipeline.stages import HearingContext
+from pipeline.stages import HearingContext, Outcome, run_stage
 from tests.chapters.synthetic import ScriptedModel, SyntheticHearing, synthetic_hearing
 from tests.support.fake_openai import FakeOpenAI
 
@@ -43,3 +45,15 @@ def store_hearing(hearing: SyntheticHearing, *, with_speakers: bool = True) -> H
             SLUG, "speakers", hearing.speakers, stage_version="1", input_fingerprint="speakers-1"
         )
     return context
+
+
+def run_chapter(
+    context: HearingContext,
+    *,
+    chapterer: ChaptererChoice = "auto",
+    force: bool = False,
+    options: ChapteringOptions | None = None,
+) -> Outcome:
+    """The chapter stage as the flow runs it, with the caller's chapterer and options."""
+    params = {"chapterer": chapterer, "options": options}
+    return run_stage(CHAPTER_STAGE, context, params=params, force=force)

@@ -10,10 +10,9 @@ import os
 
 import pytest
 
-from pipeline.chapters.step import run_chapter
 from pipeline.config import get_settings
 from pipeline.schemas import Chapters, check_tiling
-from tests.chapters.conftest import SLUG, store_hearing
+from tests.chapters.conftest import SLUG, run_chapter, store_hearing
 from tests.chapters.synthetic import SyntheticHearing
 
 LIVE_KEY = os.environ.get("LIVE_LLM_API_KEY")

@@ -6,13 +6,13 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.artifacts import ArtifactError
-from pipeline.chapters.step import ChapteringError, run_chapter
+from pipeline.chapters.step import ChapteringError
 from pipeline.cli import app
 from pipeline.config import Settings, get_settings
 from pipeline.llm import LlmInvalidOutput, LlmRefusal, LlmTruncated, LlmUnavailable
 from pipeline.schemas import ChapterKind, Chapters, check_tiling
 from pipeline.stages import HearingContext
-from tests.chapters.conftest import API_KEY, SLUG, store_hearing
+from tests.chapters.conftest import API_KEY, SLUG, run_chapter, store_hearing
 from tests.chapters.synthetic import ScriptedModel, SyntheticHearing
 from tests.support.fake_openai import FakeOpenAI, FakeReply, ReceivedRequest
 

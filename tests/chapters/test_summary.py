@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pipeline.chapters.step import run_chapter
 from pipeline.chapters.summary import entry_cost, outline
 from pipeline.chapters.tokens import ApproximateCounter
 from pipeline.schemas import Chapter, ChapterKind, Line, Provenance
-from tests.chapters.conftest import store_hearing
+from tests.chapters.conftest import run_chapter, store_hearing
 from tests.chapters.synthetic import synthetic_hearing
 from tests.support.fake_openai import FakeOpenAI
 

@@ -7,10 +7,9 @@ import itertools
 from pipeline.chapters.boundaries import make_windows
 from pipeline.chapters.options import ChapteringOptions
 from pipeline.chapters.render import condensed_entries, transcript_text
-from pipeline.chapters.step import run_chapter
 from pipeline.chapters.tokens import token_counter
 from pipeline.schemas import Chapters
-from tests.chapters.conftest import SLUG, store_hearing
+from tests.chapters.conftest import SLUG, run_chapter, store_hearing
 from tests.chapters.synthetic import SyntheticHearing, synthetic_hearing
 from tests.support.fake_openai import FakeOpenAI
 

@@ -10,13 +10,12 @@ import pytest
 
 from pipeline.chapters.options import ChapteringOptions
 from pipeline.chapters.render import SpeakerDirectory, chapter_text
-from pipeline.chapters.step import run_chapter
 from pipeline.chapters.tiling import Span
 from pipeline.chapters.tokens import ApproximateCounter
 from pipeline.chapters.writing import ChapterView, batch_views, chapter_view
 from pipeline.llm import LlmInvalidOutput
 from pipeline.schemas import ChapterKind, Chapters
-from tests.chapters.conftest import SLUG, store_hearing
+from tests.chapters.conftest import SLUG, run_chapter, store_hearing
 from tests.chapters.synthetic import (
     ScriptedModel,
     SyntheticHearing,

@@ -13,10 +13,21 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.artifacts import ArtifactError, ArtifactStore, fingerprint, run_cached
+from pipeline.artifacts import ArtifactError, ArtifactStore, fingerprint
+from pipeline.config import Settings
 from pipeline.schemas import Diarization, Lines, SpeakerTurn
+from pipeline.stages import HearingContext, Stage, StageDeclaration, run_stage
 
 TURNS = Diarization(turns=[SpeakerTurn(speaker_label="SPEAKER_00", start=0.0, end=4.5)])
+
+
+def toy_stage(compute: object) -> StageDeclaration[Diarization]:
+    """A stage writing `diarization.json`, fingerprinted by its caller's `key` option."""
+    return StageDeclaration(
+        name=Stage.DIARIZE, version="1", inputs=(), output="diarization",
+        contract=Diarization, compute=lambda _call: compute(), summary=lambda _turns: "",
+        options=lambda call: call.params["key"],
+    )  # fmt: skip
 
 
 def test_write_then_read_with_header(tmp_path: Path) -> None:
@@ -38,8 +49,8 @@ def test_fingerprint_is_stable_and_sensitive() -> None:
     assert fingerprint("large-v3", TURNS) != fingerprint("large-v3-turbo", TURNS)
 
 
-def test_run_cached_skips_fresh_and_recomputes_stale(tmp_path: Path) -> None:
-    store = ArtifactStore(tmp_path)
+def test_run_stage_skips_fresh_and_recomputes_stale(tmp_path: Path) -> None:
+    context = HearingContext(ArtifactStore(tmp_path), "h1", Settings())
     calls: list[int] = []
 
     def compute() -> Diarization:
@@ -47,11 +58,7 @@ def test_run_cached_skips_fresh_and_recomputes_stale(tmp_path: Path) -> None:
         return TURNS
 
     def run(fp: str, force: bool = False) -> bool:
-        _, skipped = run_cached(
-            store, "h1", "diarization", Diarization, stage_version="1",
-            input_fingerprint=fp, compute=compute, force=force,
-        )  # fmt: skip
-        return skipped
+        return run_stage(toy_stage(compute), context, params={"key": fp}, force=force).skipped
 
     assert [run("a"), run("a"), run("b"), run("b", force=True)] == [False, True, False, False]
     assert len(calls) == 3
@@ -66,11 +73,14 @@ def test_corrupt_artifact_is_reported_and_recomputed(tmp_path: Path) -> None:
     path.write_text(json.dumps(document))
     with pytest.raises(ArtifactError, match="breaks its contract"):
         store.read("h1", "diarization", Diarization)
-    result, skipped = run_cached(
-        store, "h1", "diarization", Diarization, stage_version="1",
-        input_fingerprint="a", compute=lambda: TURNS,
-    )  # fmt: skip
-    assert (result, skipped) == (TURNS, False)
+    context = HearingContext(store, "h1", Settings())
+    declaration = toy_stage(lambda: TURNS)
+    key = run_stage(declaration, context, params={"key": "a"}).fingerprint
+    document["header"]["fingerprint"] = key  # corrupt, under the current fingerprint
+    path.write_text(json.dumps(document))
+    assert store.is_fresh("h1", "diarization", key)
+    outcome = run_stage(declaration, context, params={"key": "a"})
+    assert not outcome.skipped and store.read("h1", "diarization", Diarization) == TURNS
     path.write_text('{"header": {"stage": "diariz')
     with pytest.raises(ArtifactError, match="not valid JSON"):
         store.read("h1", "diarization", Diarization)

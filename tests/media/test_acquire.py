@@ -15,9 +15,9 @@ from pipeline.acquire import (
     acquire,
 )
 from pipeline.config import NetworkSettings
-from pipeline.media_steps import run_acquire
 from pipeline.stages import HearingContext
 from tests.support.media_server import MediaServer, Route
+from tests.support.stages import run
 
 VIEBIT_NAME = "NYCC-PV-CH-COM_241001-100512.mp4"
 VIEBIT_HASH = "a1b2c3d4e5f6a7b8"
@@ -165,10 +165,10 @@ def test_step_skips_a_fresh_source_but_refetches_a_missing_media_file(
     server.routes["/clip.mp4"] = Route(clip_mp4, "video/mp4")
     url = server.url("/clip.mp4")
 
-    first = run_acquire(context, url)
-    second = run_acquire(context, url)
+    first = run(context, "acquire", source=url)
+    second = run(context, "acquire", source=url)
     (context.store.hearing_dir(context.slug) / "media.mp4").unlink()
-    third = run_acquire(context, url)
+    third = run(context, "acquire", source=url)
 
     assert (first.skipped, second.skipped, third.skipped) == (False, True, False)
     assert first.fingerprint == second.fingerprint == third.fingerprint

@@ -16,9 +16,9 @@ from pipeline.audio import (
     extract_audio,
     load_audio,
 )
-from pipeline.media_steps import run_acquire, run_audio
 from pipeline.stages import HearingContext
 from tests.support.speech import make_flac, make_mp4, tone, truncate
+from tests.support.stages import run
 
 
 def test_mp4_becomes_16khz_mono_wav(tmp_path: Path) -> None:
@@ -79,10 +79,10 @@ def test_html_saved_as_media_is_refused(tmp_path: Path) -> None:
 def test_step_writes_audio_json_and_skips_when_fresh(
     context: HearingContext, tmp_path: Path
 ) -> None:
-    run_acquire(context, str(make_mp4(tmp_path / "in.mp4", tone(1.0))))
+    run(context, "acquire", source=str(make_mp4(tmp_path / "in.mp4", tone(1.0))))
 
-    first = run_audio(context)
-    second = run_audio(context)
+    first = run(context, "audio")
+    second = run(context, "audio")
 
     assert (first.skipped, second.skipped) == (False, True)
     folder = context.store.hearing_dir(context.slug)

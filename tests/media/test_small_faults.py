@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.media_steps import run_acquire, run_audio
 from tests.conftest import REPO_ROOT
+from tests.support.stages import run
 
 # The file-size limit stands in for a full disk: every write past it fails with an OSError.
 FULL_DISK = """
@@ -41,8 +41,8 @@ def test_a_full_disk_leaves_no_partial_audio(speech_wav: Path, tmp_path: Path) -
 def test_artifacts_get_the_permissions_of_the_media(context, speech_wav, umask: int) -> None:
     previous = os.umask(umask)
     try:
-        run_acquire(context, str(speech_wav))
-        run_audio(context)
+        run(context, "acquire", source=str(speech_wav))
+        run(context, "audio")
     finally:
         os.umask(previous)
     folder = context.store.hearing_dir(context.slug)

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 from pipeline.acquire import acquire
 from pipeline.audio import NotMediaFileError
 from pipeline.cli import app
-from pipeline.media_steps import run_acquire
 from pipeline.stages import HearingContext
 from tests.media.test_acquire import CAPTIONS
 from tests.support.media_server import MediaServer, Route
+from tests.support.stages import run
 
 CORRECTED = CAPTIONS.replace("GOOD MORNING", "GOOD MORNING, CHAIR")
 
@@ -34,38 +34,38 @@ def folder_of(context: HearingContext) -> Path:
 
 
 def test_a_corrected_captions_file_re_runs_acquire(context, local_source: Path) -> None:
-    first = run_acquire(context, str(local_source))
+    first = run(context, "acquire", source=str(local_source))
     assert (folder_of(context) / "captions.vtt").read_text() == CAPTIONS
     local_source.with_suffix(".vtt").write_text(CORRECTED)
 
-    second = run_acquire(context, str(local_source))
+    second = run(context, "acquire", source=str(local_source))
 
     assert not second.skipped and second.fingerprint != first.fingerprint
     assert (folder_of(context) / "captions.vtt").read_text() == CORRECTED
 
 
 def test_forcing_acquire_reads_the_captions_again(context, local_source: Path) -> None:
-    run_acquire(context, str(local_source))
+    run(context, "acquire", source=str(local_source))
     captions = local_source.with_suffix(".vtt")
     stamp = captions.stat()
     captions.write_text(CORRECTED.replace("CHAIR", "CHAI"))  # same size, same time
     os.utime(captions, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
 
-    forced = run_acquire(context, str(local_source), force=True)
+    forced = run(context, "acquire", force=True, source=str(local_source))
 
     assert not forced.skipped
     assert "CHAI" in (folder_of(context) / "captions.vtt").read_text()
 
 
 def test_the_stored_media_is_a_copy_not_a_link(context, local_source: Path, clip_mp4) -> None:
-    run_acquire(context, str(local_source))
+    run(context, "acquire", source=str(local_source))
     stored = folder_of(context) / "media.mp4"
     assert stored.stat().st_ino != local_source.stat().st_ino
     with local_source.open("ab") as handle:  # the user changes the source in place
         handle.write(b"\0" * 64)
 
     assert stored.read_bytes() == clip_mp4
-    assert not run_acquire(context, str(local_source)).skipped  # and it is read again
+    assert not run(context, "acquire", source=str(local_source)).skipped  # and it is read again
     assert stored.read_bytes() == clip_mp4 + b"\0" * 64
 
 

@@ -1,37 +1,33 @@
-"""The steps chained through the artifact store, and `hearings transcribe` on top of them."""
+"""The media stages chained through the artifact store, and `hearings transcribe` on top."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import weakref
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from pipeline import asr
 from pipeline.acquire import acquire
 from pipeline.asr import load_model
+from pipeline.captions import CaptionsUnavailableError
 from pipeline.cli import app
 from pipeline.cli.common import error_console
-from pipeline.cli.transcribe_command import slug_for
 from pipeline.config import get_settings
-from pipeline.media_steps import (
-    CaptionsUnavailableError,
-    _term_groups,
-    run_acquire,
-    run_attribute,
-    run_audio,
-    run_captions,
-    run_diarize,
-    run_transcribe,
-)
+from pipeline.diarization import load_pipeline
+from pipeline.glossary import term_groups
 from pipeline.roster import ROSTER_ARTIFACT, Priority, Roster, RosterMember
 from pipeline.schemas import Lines, SourceInfo
+from pipeline.sources.slugs import slug_for_source
 from pipeline.stages import HearingContext, Stage
 from tests.media.conftest import SCRIPT_SENTENCES
 from tests.media.test_acquire import CAPTIONS
 from tests.support.media_server import MediaServer, Route
+from tests.support.stages import run
 
 pytestmark = pytest.mark.filterwarnings("ignore:std\\(\\):UserWarning", "ignore::RuntimeWarning")
 VIDEO_PAGE = (
@@ -42,11 +38,11 @@ VIDEO_PAGE = (
 
 def run_all(context: HearingContext, source: str) -> list[bool]:
     results = [
-        run_acquire(context, source),
-        run_audio(context),
-        run_transcribe(context),
-        run_diarize(context),
-        run_attribute(context),
+        run(context, "acquire", source=source),
+        run(context, "audio"),
+        run(context, "transcribe"),
+        run(context, "diarize"),
+        run(context, "attribute"),
     ]
     return [result.skipped for result in results]
 
@@ -75,7 +71,7 @@ def test_chain_writes_lines_and_reruns_only_what_a_changed_setting_touches(
     extra.write_text("Fulcrum Properties\n", encoding="utf-8")
     more = with_asr(hotwords, glossary_file=extra)
     assert run_all(more, str(speech_wav)) == [True, True, False, True, False]
-    assert _term_groups(more)[-1][-1] == "Fulcrum Properties"
+    assert term_groups(extra, None)[-1][-1] == "Fulcrum Properties"
 
     member = RosterMember(
         person_id=7631, name="Jennifer Gutiérrez", title="Chair",
@@ -84,10 +80,11 @@ def test_chain_writes_lines_and_reruns_only_what_a_changed_setting_touches(
     roster = Roster(members=[member])
     context.store.write(context.slug, ROSTER_ARTIFACT, roster, stage_version="1",
                         input_fingerprint="r1")  # fmt: skip
-    committee, glossary, others = _term_groups(more)
+    committee, glossary, others = term_groups(extra, roster)
     assert committee == ["Jennifer Gutiérrez"] and "NYCHA" in glossary and others == []
-    assert run_all(more, str(speech_wav)) == [True, True, False, True, False]
-    assert run_all(context, str(speech_wav)) == [True, True, False, True, False]
+    # A roster sync never re-transcribes a finished hearing by itself (identify reads it).
+    assert run_all(more, str(speech_wav)) == [True] * 5
+    assert run(more, "transcribe", force=True).skipped is False  # --from-stage uses it
 
 
 def test_the_fingerprint_follows_the_model_files_not_their_folder(
@@ -97,11 +94,44 @@ def test_the_fingerprint_follows_the_model_files_not_their_folder(
     moved = tmp_path / "elsewhere" / "whisper"
     shutil.copytree(tiny_whisper, moved)  # copies keep the files' modification times
 
-    assert run_transcribe(with_asr(context, model=str(moved))).skipped
+    assert run(with_asr(context, model=str(moved)), "transcribe").skipped
 
     os.utime(moved / "model.bin", ns=(0, 1))  # the weights were replaced
     load_model.cache_clear()
-    assert not run_transcribe(with_asr(context, model=str(moved))).skipped
+    assert not run(with_asr(context, model=str(moved)), "transcribe").skipped
+
+
+def test_a_changed_decoding_guard_reruns_transcribe_and_what_follows(
+    context: HearingContext, speech_wav: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_all(context, str(speech_wav)) == [False] * 5
+    monkeypatch.setitem(asr.DECODING_GUARDS, "no_speech_threshold", 0.5)
+
+    assert run_all(context, str(speech_wav)) == [True, True, False, True, False]
+    assert run_all(context, str(speech_wav)) == [True] * 5
+    # Both GPU stages gave their models back when they ended.
+    assert load_model.cache_info().currsize == load_pipeline.cache_info().currsize == 0
+
+
+def test_the_whisper_model_is_released_after_the_stage(
+    context: HearingContext, speech_wav: Path
+) -> None:
+    run(context, "acquire", source=str(speech_wav))
+    run(context, "audio")
+    loaded: list[weakref.ref[object]] = []
+    original = asr.WhisperModel
+
+    def remembered(*args: object, **kwargs: object) -> object:
+        model = original(*args, **kwargs)
+        loaded.append(weakref.ref(model))
+        return model
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(asr, "WhisperModel", remembered)
+        assert not run(context, "transcribe").skipped
+
+    assert len(loaded) == 1 and load_model.cache_info().currsize == 0
+    assert loaded[0]() is None  # nothing holds the model: its memory is back
 
 
 def test_captions_path_from_a_viebit_page(
@@ -115,7 +145,7 @@ def test_captions_path_from_a_viebit_page(
     info = acquire(server.url("/vod/?v=hearing.mp4"), folder, viebit_media_base=media_base)
     context.store.write(context.slug, "source", info, stage_version="1", input_fingerprint="x")
 
-    result = run_captions(context)
+    result = run(context, "captions")
 
     lines = context.store.read(context.slug, "lines", Lines).lines
     assert [line.text for line in lines] == ["Good morning."]
@@ -125,9 +155,9 @@ def test_captions_path_from_a_viebit_page(
 def test_captions_path_without_captions_is_a_clear_error(
     context: HearingContext, speech_wav: Path
 ) -> None:
-    run_acquire(context, str(speech_wav))
+    run(context, "acquire", source=str(speech_wav))
     with pytest.raises(CaptionsUnavailableError, match="no captions"):
-        run_captions(context)
+        run(context, "captions")
 
 
 def test_cli_transcribes_a_file_and_prints_a_summary(
@@ -152,7 +182,7 @@ def test_cli_stops_after_the_requested_stage(model_settings: object, speech_wav:
     result = CliRunner().invoke(app, ["transcribe", str(speech_wav), "--until", "audio"])
 
     assert result.exit_code == 0, result.output
-    folder = Path("data/hearings/s")
+    folder = Path("data/hearings") / slug_for_source(str(speech_wav.resolve()))
     assert (folder / "audio.wav").is_file() and not (folder / "transcript.json").exists()
 
 
@@ -202,10 +232,10 @@ def test_cli_captions_mode_without_captions_is_a_clear_error(speech_wav: Path) -
     ("source", "slug"),
     [
         ("https://councilnyc.viebit.com/vod/?s=true&v=NYCC-PV-CH-COM_241001-100512.mp4",
-         "nycc-pv-ch-com-241001-100512"),
-        ("https://www.youtube.com/watch?v=abc", "abc"),
-        ("/videos/Budget Hearing (Day 2).MP4", "budget-hearing-day-2"),
+         "2024-10-01-1005-am-nycc-pv-ch-com"),
+        ("https://www.youtube.com/watch?v=abc", "abc-"),
+        ("/videos/Budget Hearing (Day 2).MP4", "budget-hearing-day-2-"),
     ],
 )  # fmt: skip
 def test_cli_names_the_folder_after_the_source(source: str, slug: str) -> None:
-    assert slug_for(source) == slug
+    assert slug_for_source(source).startswith(slug)

@@ -42,7 +42,7 @@ def test_until_transcribe_loads_neither_torch_nor_pyannote(
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
-    assert Path("data/hearings/s/transcript.json").is_file()
+    assert len(list(Path("data/hearings").glob("*/transcript.json"))) == 1  # named by the source
 
 
 def test_without_a_diarizer_the_words_stay_and_one_speaker_says_them(
@@ -54,7 +54,7 @@ def test_without_a_diarizer_the_words_stay_and_one_speaker_says_them(
     result = CliRunner().invoke(app, ["transcribe", str(speech_wav), "--slug", "alone"])
 
     assert result.exit_code == 0, result.output
-    assert "speakers come from the captions" in result.output
+    assert "speakers from the captions' '>>' marks" in result.output
     lines = lines_of("alone")
     assert " ".join(line["text"] for line in lines) == SCRIPT
     assert {line["speaker_label"] for line in lines} == {"SPEAKER_00"}

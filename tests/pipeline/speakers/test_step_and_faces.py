@@ -15,11 +15,11 @@ from pipeline.cli import app, common
 from pipeline.config import get_settings
 from pipeline.roster import ROSTER_ARTIFACT
 from pipeline.schemas import IdentityMethod, Lines, SpeakerIdentities
-from pipeline.speakers import run_identify
 from pipeline.stages import HearingContext
 from pipeline.store.hearing_data import store_hearing_outputs
 from tests.pipeline.speakers.transcripts import member, nyc_roster, statement, transcript
 from tests.support.fake_openai import FakeOpenAI, FakeReply
+from tests.support.stages import run
 
 SLUG = "2024-10-22-housing"
 runner = CliRunner(env={"COLUMNS": "200"})
@@ -50,15 +50,15 @@ def write_inputs(context: HearingContext, roster=None) -> None:
 def test_identify_reads_the_roster_and_skips_when_nothing_changed() -> None:
     context = HearingContext.for_slug(SLUG, get_settings())
     write_inputs(context)
-    first = run_identify(context)
+    first = run(context, "identify")
     speakers = context.store.read(SLUG, "speakers", SpeakerIdentities).by_label()
     assert [speakers[label].name for label in ("S0", "S1", "S2")] == [
         "Pierina Ana Sanchez", "Lincoln Restler", "Ana Diaz",
     ]  # fmt: skip
     assert not first.skipped and first.summary == "3 speakers, 3 named (3 by rules, 0 by the LLM)"
-    assert run_identify(context).skipped
+    assert run(context, "identify").skipped
     write_inputs(context, nyc_roster([member(9999, "Ana Diaz")]))  # a new roster: re-run
-    again = run_identify(context)
+    again = run(context, "identify")
     assert not again.skipped and again.fingerprint != first.fingerprint
     assert (
         context.store.read(SLUG, "speakers", SpeakerIdentities).by_label()["S2"].person_id == 9999
@@ -68,7 +68,7 @@ def test_identify_reads_the_roster_and_skips_when_nothing_changed() -> None:
 def test_without_roster_json_identify_still_runs() -> None:
     context = HearingContext.for_slug(SLUG, get_settings())
     context.store.write(SLUG, "lines", LINES, stage_version="1", input_fingerprint="lines-1")
-    run_identify(context)
+    run(context, "identify")
     speakers = context.store.read(SLUG, "speakers", SpeakerIdentities).by_label()
     assert speakers["S0"].name == "Pierina Sanchez" and speakers["S0"].person_id is None
     assert speakers["S1"].name is None  # "Council Member Restler" alone is only a surname
@@ -84,7 +84,7 @@ def test_with_an_llm_configured_the_open_labels_are_asked(monkeypatch) -> None:
         context = HearingContext.for_slug(SLUG, get_settings())
         write_inputs(context)
         context.store.write(SLUG, "lines", lines, stage_version="1", input_fingerprint="lines-2")
-        result = run_identify(context)
+        result = run(context, "identify")
     (request,) = server.requests
     assert "## S3" in request.prompt_text and "## S0" not in request.prompt_text
     assert result.usage.calls == 1 and result.usage.tokens_in == request.tokens_in
@@ -94,7 +94,7 @@ def test_with_an_llm_configured_the_open_labels_are_asked(monkeypatch) -> None:
 def stored_hearing() -> HearingContext:
     context = HearingContext.for_slug(SLUG, get_settings())
     write_inputs(context)
-    run_identify(context)
+    run(context, "identify")
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     store_once(context)
     return context
@@ -120,7 +120,7 @@ def test_a_human_fixed_name_survives_a_rerun(stored_hearing) -> None:
         row = session.scalar(select(Speaker).where(Speaker.label == "S2"))
         row.name = row.display_name = "Ana M. Díaz"
         row.method, row.edited_by = IdentityMethod.HUMAN, "editor@example.org"
-    run_identify(stored_hearing, force=True)
+    run(stored_hearing, "identify", force=True)
     store_once(stored_hearing)
     with factory() as session:
         names = {s.label: (s.display_name, s.method) for s in session.scalars(select(Speaker))}
@@ -143,7 +143,7 @@ def test_a_human_fixed_name_survives_a_rerun(stored_hearing) -> None:
 def test_speakers_command_reads_the_artifact_before_the_hearing_is_stored() -> None:
     context = HearingContext.for_slug(SLUG, get_settings())
     write_inputs(context)
-    run_identify(context)
+    run(context, "identify")
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     result = runner.invoke(app, ["speakers", SLUG])
     assert result.exit_code == 0, result.output
@@ -159,7 +159,7 @@ def test_stored_speakers_link_roster_people_the_database_knows() -> None:
         session.add(Person(id=7631, legistar_id=7631, full_name="Pierina Ana Sanchez"))
     context = HearingContext.for_slug(SLUG, get_settings())
     write_inputs(context)  # Restler (7660) is on the roster but not in this database
-    run_identify(context)
+    run(context, "identify")
     store_once(context)
     with factory() as session:
         links = {s.label: s.person_id for s in session.scalars(select(Speaker))}

@@ -1,4 +1,4 @@
-"""Task bodies called with `.fn()`: each records a StageRun around its step."""
+"""The one stage task, its body called with `.fn()`: it records a StageRun around any stage."""
 
 from __future__ import annotations
 
@@ -8,18 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from flows.batch import process_one
-from flows.stage_tasks import (
-    FractionLog,
-    acquire_task,
-    attribute_task,
-    audio_task,
-    chapter_task,
-    identify_task,
-)
+from flows.stage_task import PrefectProgress, stage_task
 from models import Hearing, StageRun
 from models.db import transaction
 from pipeline.artifacts import ArtifactError
-from pipeline.stages import Stage
+from pipeline.config import Settings
+from pipeline.stages import HearingContext, Stage
 
 
 def stage_runs(factory) -> list[tuple[str, str, str | None]]:
@@ -28,13 +22,14 @@ def stage_runs(factory) -> list[tuple[str, str, str | None]]:
         return [(run.stage, run.status, run.error) for run in runs]
 
 
-def test_stage_tasks_record_what_they_did(factory, sample_slug, sample_media) -> None:
+def test_stage_tasks_record_what_they_did(settings: Settings, factory, sample_slug, sample_media):
+    context = HearingContext.for_slug(sample_slug, settings)
     captions = str(sample_media.with_suffix(".vtt"))
-    acquire_task.fn(sample_slug, str(sample_media), captions)
-    audio_task.fn(sample_slug)
-    attribute_task.fn(sample_slug, from_captions=True)
-    first = identify_task.fn(sample_slug)
-    again = identify_task.fn(sample_slug)
+    stage_task.fn(context, "acquire", {"source": str(sample_media), "captions": captions})
+    stage_task.fn(context, "audio", {})
+    stage_task.fn(context, "captions", {})
+    first = stage_task.fn(context, "identify", {})
+    again = stage_task.fn(context, "identify", {})
 
     assert first.stage is Stage.IDENTIFY and not first.skipped and again.skipped
     assert [(stage, status) for stage, status, _ in stage_runs(factory)] == [
@@ -46,9 +41,9 @@ def test_stage_tasks_record_what_they_did(factory, sample_slug, sample_media) ->
     ]
 
 
-def test_a_failing_step_is_recorded_and_raised(factory, sample_slug) -> None:
-    with pytest.raises(ArtifactError, match="lines"):
-        identify_task.fn(sample_slug)  # nothing before it has run
+def test_a_failing_step_is_recorded_and_raised(settings: Settings, factory, sample_slug) -> None:
+    with pytest.raises(ArtifactError, match="lines"):  # nothing before it has run
+        stage_task.fn(HearingContext.for_slug(sample_slug, settings), "identify", {})
     ((stage, status, error),) = stage_runs(factory)
     assert (stage, status) == ("identify", "failed") and "ArtifactError" in (error or "")
 
@@ -61,8 +56,7 @@ def test_process_one_turns_any_failure_into_a_report(factory) -> None:
 
 
 def test_no_stage_task_retries_what_its_client_already_retried() -> None:
-    tasks = (acquire_task, audio_task, attribute_task, identify_task, chapter_task)
-    assert {task.name: task.retries for task in tasks} == {task.name: 0 for task in tasks}
+    assert stage_task.retries == 0  # one task for every stage
 
 
 @pytest.mark.usefixtures("prefect_api_url")
@@ -80,7 +74,7 @@ def test_a_hearing_without_video_is_left_as_it_was(factory) -> None:
 
 def test_long_stage_progress_is_logged_every_tenth(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="flows")
-    log = FractionLog(Stage.DIARIZE)
+    log = PrefectProgress("a-hearing", Stage.DIARIZE.value).fraction
 
     for fraction in (0.0, 0.05, 0.25, 0.29, 0.31, 0.9, 1.0):
         log(fraction)
