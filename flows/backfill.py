@@ -13,17 +13,21 @@ from flows.nightly import MAX_THREADS, discover_task
 from flows.runtime import run_log, session_factory
 from models import Hearing
 from models.db import transaction
+from pipeline.acquire import check_media_source
 from pipeline.chapters.step import ChaptererChoice
 from pipeline.config import Settings, get_settings
 from pipeline.sources.events import NEW_YORK
 from pipeline.sources.legistar import require_token
-from pipeline.sources.manual import manual_hearing
+from pipeline.sources.manual import is_url, manual_hearing, normalize_source
 from pipeline.sources.viebit import VIEBIT_MEDIA_BASE
 from pipeline.stages import Stage
 from pipeline.store.processing import ensure_manual_hearing, hearing_by_event
 
 
 def _slugs_for_sources(settings: Settings, sources: list[str]) -> list[str]:
+    for source in sources:  # a file that is not media is refused before any row is written
+        if not is_url(source):
+            check_media_source(normalize_source(source))
     with transaction(session_factory(settings)) as session:
         return [ensure_manual_hearing(session, manual_hearing(source)).slug for source in sources]
 

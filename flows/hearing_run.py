@@ -90,6 +90,8 @@ class HearingStart:
     no_roster: str | None = None
     agenda: list[str] = field(default_factory=list)
     interrupted: int = 0
+    # Whether the hearing has stored chapters (an unreachable LLM leaves them and its status).
+    has_chapters: bool = False
 
     def roster_params(self) -> dict[str, Any]:
         return {"members": self.members, "agenda": self.agenda, "missing_because": self.no_roster}
@@ -118,7 +120,7 @@ def start_hearing(factory: sessionmaker[Session], slug: str) -> HearingStart:
             members, no_roster = None, f"no roster ({error}); speakers stay unnamed"
         return HearingStart(
             hearing.video_url or "", hearing.captions_url, before, members, no_roster,
-            agenda_titles(hearing.details), interrupted,
+            agenda_titles(hearing.details), interrupted, bool(hearing.chapters),
         )  # fmt: skip
 
 

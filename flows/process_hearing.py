@@ -29,9 +29,13 @@ from flows.runtime import ensure_gpu_limit, run_log, session_factory
 from flows.stage_task import stage_task
 from flows.store_stage import STORE_STAGE
 from models import HearingStatus
+from pipeline.artifacts import remove_partial_files
 from pipeline.chapters.step import ChaptererChoice
 from pipeline.config import Settings, get_settings
+from pipeline.errors import HearingsError
+from pipeline.llm import LlmUnavailable
 from pipeline.schemas import TokenUsage
+from pipeline.sources.manual import is_url
 from pipeline.stages import HearingContext, Outcome, Stage, declared
 from pipeline.store.hearing_lock import HearingBusy, HearingLock
 
@@ -46,6 +50,19 @@ class HearingReport:
     @property
     def usage(self) -> TokenUsage:
         return sum((outcome.usage for outcome in self.stages), TokenUsage())
+
+
+class LlmUnreachable(HearingsError, RuntimeError):
+    """The LLM could not be reached; the hearing keeps its earlier chapters and status."""
+
+
+def _llm_unreachable(error: BaseException) -> bool:
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, LlmUnavailable):
+            return True
+        cause = cause.__cause__
+    return False
 
 
 def hearing_line(
@@ -94,6 +111,9 @@ def run_line(
     if start.interrupted:
         line.say(f"{context.slug}: {start.interrupted} stage run(s) were interrupted last time; "
                  "resuming")  # fmt: skip
+    removed = remove_partial_files(context.folder, keep_downloads=is_url(start.source))
+    if removed:
+        line.say(f"{context.slug}: removed partial files of an interrupted run: {removed}")
     line.after_each = lock.renew
     try:
         hearing_line(line, start, chapterer, llm=context.settings.llm.configured, models=models)
@@ -101,6 +121,12 @@ def run_line(
     except LineEnd:
         status = HearingStatus(start.status_before)
     except Exception as error:
+        if _llm_unreachable(error) and start.has_chapters:
+            finish_hearing(factory, context.slug, start.status_before)
+            raise LlmUnreachable(
+                f"the LLM could not be reached ({error}); {context.slug} keeps its earlier "
+                f"chapters and its status ({start.status_before})"
+            ) from error
         finish_hearing(factory, context.slug, HearingStatus.FAILED, describe_failure(error))
         raise
     finish_hearing(factory, context.slug, status)

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Timestamped, utc_now
@@ -92,6 +92,9 @@ class Speaker(Timestamped, Base):
     method: Mapped[str] = mapped_column(String(10), default="rule")
     edited_by: Mapped[str | None] = mapped_column(String(200))
     edited_at: Mapped[datetime | None]
+    # Set when a re-run could not tell which new voice a person's name belongs to; the row
+    # then carries a label no line uses, so the name is shown on nobody until a person looks.
+    review_flag: Mapped[str | None] = mapped_column(Text)
 
     hearing: Mapped[Hearing] = relationship(back_populates="speakers")
     person: Mapped[Person | None] = relationship()
@@ -115,6 +118,8 @@ class TranscriptLine(Base):
 class Chapter(Timestamped, Base):
     """Lines `[start_line, stop_line)` of a hearing; `edited_by` set means a person owns it.
 
+    A person's chapter that a new transcript left without matching lines is `detached`: kept
+    (with its old span) for review, outside the tiling, never shown over other lines.
     `version` grows with every update (SQLAlchemy's version counter, checked in the UPDATE
     itself), so an editor saving a chapter someone changed since they opened it is refused.
     """
@@ -139,6 +144,8 @@ class Chapter(Timestamped, Base):
     prompt_version: Mapped[str | None] = mapped_column(String(100))
     edited_by: Mapped[str | None] = mapped_column(String(200))
     edited_at: Mapped[datetime | None]
+    detached: Mapped[bool] = mapped_column(default=False, server_default=false())
+    review_flag: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     hearing: Mapped[Hearing] = relationship(back_populates="chapters")

@@ -10,8 +10,8 @@ yt-dlp by its own retries set to the same number of tries.
 
 from __future__ import annotations
 
+import fcntl
 import mimetypes
-import os
 import shutil
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -23,7 +23,7 @@ import httpx
 import yt_dlp
 
 from pipeline.artifacts import file_sha256, write_atomic
-from pipeline.audio import media_duration
+from pipeline.audio import check_media_file, media_duration
 from pipeline.captions import CAPTIONS_FILE
 from pipeline.config import NetworkSettings
 from pipeline.errors import HearingsError
@@ -49,6 +49,9 @@ MEDIA_SUFFIXES = frozenset(
     {".mp4", ".m4a", ".m4v", ".mov", ".mkv", ".webm", ".mp3", ".wav", ".flac", ".ogg", ".opus"}
 )
 MEDIA_STEM = "media"
+CAPTIONS_SUFFIX = ".vtt"
+# ioctl asking a copy-on-write file system (Btrfs, XFS) to share the blocks of a copy.
+FICLONE = 0x40049409
 
 
 class AcquireError(HearingsError, RuntimeError):
@@ -102,6 +105,12 @@ def check_source(source: str) -> str:
     if not Path(source).is_file():
         raise UnsupportedSourceError(f"{source} is neither an http(s) URL nor an existing file")
     return "file"
+
+
+def check_media_source(source: str) -> None:
+    """Refuse, before anything is stored, a source that is not a URL or a local media file."""
+    if check_source(source) == "file":
+        check_media_file(Path(source))
 
 
 def _part_size(part: Path) -> int:
@@ -202,12 +211,13 @@ def _direct(
     viebit_media_base: str,
     retry: RetryPolicy,
 ) -> Fetched:
-    captions_url = None
     if is_viebit_page(url):
         media = resolve_viebit_page(client, url, viebit_media_base)
         url, captions_url = media.mp4_url, media.vtt_url
-        if not fetch_captions(client, captions_url, folder / CAPTIONS_FILE):
-            captions_url = None
+    else:
+        captions_url = sibling_captions(url)
+    if not fetch_captions(client, captions_url, folder / CAPTIONS_FILE):
+        captions_url = None
     suffix = Path(urlsplit(url).path).suffix.lower() or ".bin"
     fetched = download_resumable(client, url, folder / f"{MEDIA_STEM}{suffix}", progress, retry)
     return Fetched(fetched.path, fetched.final_url, fetched.content_type, captions_url)
@@ -289,31 +299,76 @@ def download_with_ytdlp(
     return Fetched(path, info.get("webpage_url") or url, None, captions_url)
 
 
+def sibling_captions(source: str) -> str:
+    """Where captions that came with a media file or URL sit: the same name, `.vtt`."""
+    if check_source(source) == "file":
+        return str(Path(source).with_suffix(CAPTIONS_SUFFIX))
+    parts = urlsplit(source)
+    path = str(Path(parts.path).with_suffix(CAPTIONS_SUFFIX))
+    return parts._replace(path=path, query="", fragment="").geturl()
+
+
+def copy_media(source: Path, destination: Path) -> None:
+    """A copy of `source` that no later change to it can reach (never a hard link): shared
+    blocks where the file system can clone, a plain copy elsewhere; never a partial file."""
+    part = destination.with_name(destination.name + ".part")
+    try:
+        with source.open("rb") as original, part.open("wb") as copy:
+            try:
+                fcntl.ioctl(copy.fileno(), FICLONE, original.fileno())
+                cloned = True
+            except OSError:
+                cloned = False
+        if not cloned:
+            shutil.copyfile(source, part)
+        part.replace(destination)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+
+
 def _local(path: Path, folder: Path) -> Fetched:
     destination = folder / f"{MEDIA_STEM}{path.suffix.lower()}"
     if destination.resolve() != path.resolve():
-        destination.unlink(missing_ok=True)
-        try:
-            os.link(path, destination)  # no copy of a 2 GB file when the disk allows
-        except OSError:
-            shutil.copyfile(path, destination)
+        copy_media(path, destination)
     return Fetched(destination, str(path.resolve()), None)
+
+
+def bring_captions(
+    client: httpx.Client | None, captions: str | None, folder: Path, network: NetworkSettings
+) -> bool:
+    """Store `captions` (URL or local path) as the hearing's captions file when it is there."""
+    if not captions:
+        return False
+    if urlsplit(captions).scheme in {"http", "https"}:
+        with nullcontext(client) if client else http_client(network) as http:
+            return fetch_captions(http, captions, folder / CAPTIONS_FILE)
+    path = Path(captions)
+    if not path.is_file():
+        return False
+    write_atomic(folder / CAPTIONS_FILE, path.read_bytes())
+    return True
 
 
 def acquire(
     source: str,
     folder: Path,
     *,
+    captions: str | None = None,
     client: httpx.Client | None = None,
     progress: Progress | None = None,
     viebit_media_base: str = VIEBIT_MEDIA_BASE,
     network: NetworkSettings | None = None,
 ) -> SourceInfo:
-    """Bring the media of `source` (http(s) URL or local path) into `folder`."""
+    """Bring the media of `source` (http(s) URL or local path) into `folder`, with its
+    captions: `captions` (URL or path) when given, else those the source offers or the
+    `.vtt` of the same name beside it."""
     network = network or NetworkSettings()
+    check_media_source(source)
     folder.mkdir(parents=True, exist_ok=True)
     if check_source(source) == "file":
         fetched = _local(Path(source), folder)
+        captions = captions or sibling_captions(source)
     else:
         with nullcontext(client) if client else http_client(network) as http:
             if is_viebit_page(source) or _has_media_suffix(source):
@@ -321,6 +376,8 @@ def acquire(
                 fetched = _direct(http, source, folder, progress, viebit_media_base, retry)
             else:
                 fetched = download_with_ytdlp(source, folder, progress, network)
+    if captions and bring_captions(client, captions, folder, network):
+        fetched = Fetched(fetched.path, fetched.final_url, fetched.content_type, captions)
     return SourceInfo(
         url=source,
         final_url=fetched.final_url,

@@ -1,58 +1,45 @@
 """The acquire stage: a hearing's media (and captions) into its folder, as `source.json`.
 
-Its fingerprint is the source itself (and, for a local file, its size and modification
-time, so a replaced file is read again); the stored `source.json` only counts while the
-media file it names is still in the folder.
+Its fingerprint is the source and its captions (and, for whichever are local files, their
+size and modification time, so a replaced file or a changed captions file is read again);
+the stored `source.json` only counts while the media file it names is still in the folder.
+Acquire brings the captions itself: those given, else what the source offers or the `.vtt`
+of the same name beside a local file or a media URL.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.acquire import acquire, check_source, fetch_captions
-from pipeline.artifacts import write_atomic
-from pipeline.captions import CAPTIONS_FILE
-from pipeline.config import NetworkSettings
-from pipeline.http import http_client
+from pipeline.acquire import acquire, check_source, sibling_captions
 from pipeline.schemas import SourceInfo
 from pipeline.stages import Stage, StageCall, StageDeclaration
 
 
-def local_file_stamp(source: str) -> list[int] | None:
-    """Size and modification time of a local source, so that a replaced file is re-read."""
-    path = Path(source)
-    if "://" in source or not path.is_file():
+def local_file_stamp(source: str | None) -> list[int] | None:
+    """Size and modification time of a local file, so that a replaced file is re-read."""
+    path = Path(source) if source else None
+    if path is None or "://" in str(source) or not path.is_file():
         return None
     status = path.stat()
     return [status.st_size, status.st_mtime_ns]
 
 
-def bring_captions(folder: Path, captions: str | None, network: NetworkSettings) -> bool:
-    """Store `captions` (URL or path) as the hearing's captions file unless it has one.
-
-    The hearing record may know captions the source does not offer itself: a Viebit
-    `.vtt` found by discovery beside the MP4, a `.vtt` file beside a local video.
-    """
-    target = folder / CAPTIONS_FILE
-    if target.is_file() or not captions:
-        return target.is_file()
-    if "://" in captions:
-        check_source(captions)  # http(s) only
-        with http_client(network) as client:
-            return fetch_captions(client, captions, target)
-    path = Path(captions)
-    if not path.is_file():
-        return False
-    write_atomic(target, path.read_bytes())
-    return True
+def acquire_options(source: str, captions: str | None) -> list:
+    """The source and its captions, with the size and time of whichever are local files."""
+    if captions is None and check_source(source) == "file":
+        captions = sibling_captions(source)
+    return [source, captions, [local_file_stamp(source), local_file_stamp(captions)]]
 
 
 def _acquire_stage(call: StageCall) -> SourceInfo:
-    network = call.settings.network
-    source = call.params["source"]
-    info = acquire(source, call.folder, progress=call.progress.transferred, network=network)
-    bring_captions(call.folder, call.params.get("captions"), network)
-    return info
+    return acquire(
+        call.params["source"],
+        call.folder,
+        captions=call.params.get("captions"),
+        progress=call.progress.transferred,
+        network=call.settings.network,
+    )
 
 
 def _source_summary(info: SourceInfo) -> str:
@@ -62,12 +49,13 @@ def _source_summary(info: SourceInfo) -> str:
 
 ACQUIRE_STAGE = StageDeclaration(
     name=Stage.ACQUIRE,
-    version="1",
+    # 2: captions (and their file's stamp) in the fingerprint; acquire brings them itself.
+    version="2",
     inputs=(),
     output="source",
     contract=SourceInfo,
     compute=_acquire_stage,
     summary=_source_summary,
-    options=lambda call: [call.params["source"], local_file_stamp(call.params["source"])],
+    options=lambda call: acquire_options(call.params["source"], call.params.get("captions")),
     still_valid=lambda call, info: (call.folder / info.media_file).is_file(),
 )

@@ -60,8 +60,16 @@ def file_sha256(path: Path, chunk_size: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, content: bytes) -> None:
-    """Replace `path` with `content` so that no reader ever sees a partial file."""
+    """Replace `path` with `content` so that no reader ever sees a partial file; it gets
+    the permissions any new file gets (the umask), like the media beside it, not mkstemp's
+    owner-only 0600: workers running as other users share the data folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
@@ -71,10 +79,23 @@ def write_atomic(path: Path, content: bytes) -> None:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def remove_partial_files(folder: Path, *, keep_downloads: bool) -> list[str]:
+    """Delete what an interrupted run left half-written (`*.part`, write_atomic's `.*.tmp`);
+    with `keep_downloads`, `media.*.part` stays: a download continues from it."""
+    removed = []
+    for path in [*folder.glob("*.part"), *folder.glob(".*.tmp")]:
+        if keep_downloads and path.name.startswith("media.") and path.suffix == ".part":
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path.name)
+    return sorted(removed)
 
 
 def slugify(text: str, limit: int) -> str:

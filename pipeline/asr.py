@@ -26,7 +26,7 @@ from faster_whisper.transcribe import Segment as WhisperSegment
 from faster_whisper.transcribe import Word as WhisperWord
 
 from pipeline.asr_model import AsrModelUnavailable, model_fingerprint, resolve_model
-from pipeline.audio import SAMPLE_RATE, load_stage_audio
+from pipeline.audio import AUDIO_FILE, SAMPLE_RATE
 from pipeline.config import AsrSettings
 from pipeline.devices import resolve_device
 from pipeline.glossary import HotwordPlan, glossary_terms, plan_hotwords, term_groups
@@ -251,8 +251,9 @@ def _transcribe_stage(call: StageCall) -> Transcript:
     asr = call.settings.asr
     roster = call.read_optional(ROSTER_ARTIFACT, Roster)
     terms = term_groups(asr.glossary_file, roster) if asr.vocabulary != "off" else []
-    audio = load_stage_audio(call.folder)
-    return transcribe(audio, asr, terms, progress=call.progress.fraction)
+    from pipeline.long_audio import transcribe_wav
+
+    return transcribe_wav(call.folder / AUDIO_FILE, asr, terms, progress=call.progress.fraction)
 
 
 def _transcript_summary(transcript: Transcript) -> str:

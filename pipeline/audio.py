@@ -7,6 +7,8 @@ in a stream, so a 3-hour hearing never sits in memory as floats.
 from __future__ import annotations
 
 import wave
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import av
@@ -19,6 +21,11 @@ from pipeline.schemas import Contract, SourceInfo
 from pipeline.stages import Stage, StageCall, StageDeclaration
 
 SAMPLE_RATE = 16_000
+# Long hearings reach the recognizer and the diarizer in pieces of about this length, cut
+# at the quietest moment near each boundary, so memory stays flat however long they are.
+CHUNK_SECONDS = 30 * 60.0
+CUT_SEARCH_SECONDS = 10.0
+QUIET_FRAME_SECONDS = 0.1
 AUDIO_FILE = "audio.wav"
 # A decoded stream this much shorter than its container announces was cut off.
 TRUNCATION_TOLERANCE = 0.9
@@ -45,6 +52,10 @@ class NoAudioStreamError(AudioError):
     """A container with video or data only."""
 
 
+class NotMediaFileError(AudioError):
+    """A local file that no decoder reads as audio (a text file, a system file...)."""
+
+
 class TruncatedMediaError(AudioError):
     """Cut off (an interrupted download) or not media at all."""
 
@@ -61,6 +72,18 @@ def media_duration(path: Path) -> float | None:
     except (av.error.FFmpegError, OSError):
         return None
     return None
+
+
+def check_media_file(path: Path) -> None:
+    """Refuse a local file that is not audio or video, before anything is stored for it."""
+    try:
+        with av.open(str(path)) as container:
+            if container.streams.audio:
+                return
+            reason = "it has no audio stream"
+    except (av.error.FFmpegError, OSError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+    raise NotMediaFileError(f"{path} is not an audio or video file ({reason})")
 
 
 def _open(path: Path) -> av.container.InputContainer:
@@ -115,6 +138,9 @@ def extract_audio(media: Path, destination: Path) -> AudioInfo:
         except av.error.FFmpegError as error:
             partial.unlink(missing_ok=True)
             raise TruncatedMediaError(f"{media.name} stops mid-stream: {error.strerror}") from error
+        except BaseException:  # a full disk, an interrupt: no half-written audio stays
+            partial.unlink(missing_ok=True)
+            raise
     duration = samples / SAMPLE_RATE
     _check_complete(media, partial, duration, announced)
     partial.replace(destination)
@@ -145,6 +171,59 @@ def load_audio(path: Path) -> np.ndarray:
             raise AudioError(f"{path.name} is not 16 kHz mono: re-run the audio stage")
         frames = reader.readframes(reader.getnframes())
     return np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
+
+
+@dataclass(frozen=True)
+class AudioChunk:
+    """`samples` (16 kHz mono float32) starting `offset` seconds into the hearing."""
+
+    offset: float
+    samples: np.ndarray
+
+
+def wav_seconds(path: Path) -> float:
+    with wave.open(str(path), "rb") as reader:
+        return reader.getnframes() / reader.getframerate()
+
+
+def _quietest_cut(samples: np.ndarray, low: int) -> int:
+    """The start of the quietest frame of `samples` at or after index `low`."""
+    frame = int(QUIET_FRAME_SECONDS * SAMPLE_RATE)
+    region = samples[low:]
+    frames = len(region) // frame
+    if frames == 0:
+        return len(samples)
+    energy = np.square(region[: frames * frame].reshape(frames, frame)).mean(axis=1)
+    return low + int(np.argmin(energy)) * frame
+
+
+def read_chunks(
+    path: Path,
+    chunk_seconds: float = CHUNK_SECONDS,
+    search_seconds: float = CUT_SEARCH_SECONDS,
+) -> Iterator[AudioChunk]:
+    """The audio of a WAV written by `extract_audio`, piece by piece: each about
+    `chunk_seconds` long and cut at the quietest moment within `search_seconds` of its end,
+    so no word is split between pieces. One piece (plus the search margin) is in memory."""
+    search_seconds = min(search_seconds, chunk_seconds / 4)
+    chunk, search = int(chunk_seconds * SAMPLE_RATE), int(search_seconds * SAMPLE_RATE)
+    with wave.open(str(path), "rb") as reader:
+        if reader.getframerate() != SAMPLE_RATE or reader.getnchannels() != 1:
+            raise AudioError(f"{path.name} is not 16 kHz mono: re-run the audio stage")
+        carried = np.zeros(0, dtype=np.float32)
+        offset = 0
+        while True:
+            wanted = chunk + search - len(carried)
+            frames = reader.readframes(max(0, wanted))
+            fresh = np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
+            samples = np.concatenate([carried, fresh]) if len(carried) else fresh
+            if len(fresh) < wanted:  # the end of the file
+                if len(samples):
+                    yield AudioChunk(offset / SAMPLE_RATE, samples)
+                return
+            cut = _quietest_cut(samples, chunk - search)
+            yield AudioChunk(offset / SAMPLE_RATE, samples[:cut])
+            carried, offset = samples[cut:].copy(), offset + cut
 
 
 def load_stage_audio(folder: Path) -> np.ndarray:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pipeline.audio import SAMPLE_RATE, load_stage_audio
+from pipeline.audio import AUDIO_FILE, SAMPLE_RATE
 from pipeline.config import DiarizationSettings
 from pipeline.devices import resolve_device
 from pipeline.errors import HearingsError
@@ -29,6 +29,9 @@ from pipeline.stages import Stage, StageCall, StageDeclaration
 
 if TYPE_CHECKING:
     from pyannote.audio import Pipeline
+
+# torch and pyannote (≈ 2-30 s to import, with lightning) are imported when a hearing is
+# diarized, not when a flow that may skip this stage starts.
 
 # The part of the whole run each reported step spans. The embeddings take nearly all of it
 # (98 % of a CPU run with community-1's architectures), segmentation and clustering (between
@@ -106,6 +109,17 @@ def diarize(
 
     `progress` gets the fraction of the work done so far, ending with 1.0.
     """
+    return diarize_with_voices(audio, settings, progress=progress)[0]
+
+
+def diarize_with_voices(
+    audio: np.ndarray,
+    settings: DiarizationSettings,
+    *,
+    progress: FractionCallback | None = None,
+) -> tuple[Diarization, dict[str, np.ndarray]]:
+    """The turns, and each label's voice (its centroid speaker embedding), so that labels
+    of separately diarized pieces of one hearing can be matched."""
     import torch
 
     token = settings.hf_token.get_secret_value() if settings.hf_token else None
@@ -120,12 +134,18 @@ def diarize(
         SpeakerTurn(speaker_label=str(label), start=round(turn.start, 3), end=round(turn.end, 3))
         for turn, _, label in output.exclusive_speaker_diarization.itertracks(yield_label=True)
     ]
-    return Diarization(turns=sorted(turns, key=lambda turn: (turn.start, turn.end)))
+    labels = [str(label) for label in output.speaker_diarization.labels()]
+    centroids = output.speaker_embeddings
+    voices = {} if centroids is None else dict(zip(labels, np.asarray(centroids), strict=False))
+    return Diarization(turns=sorted(turns, key=lambda turn: (turn.start, turn.end))), voices
 
 
 def _diarize_stage(call: StageCall) -> Diarization:
-    audio = load_stage_audio(call.folder)
-    return diarize(audio, call.settings.diarization, progress=call.progress.fraction)
+    from pipeline.long_audio import diarize_wav
+
+    return diarize_wav(
+        call.folder / AUDIO_FILE, call.settings.diarization, progress=call.progress.fraction
+    )
 
 
 DIARIZE_STAGE = StageDeclaration(

@@ -159,6 +159,19 @@ class Outcome:
     usage: TokenUsage = field(default_factory=TokenUsage)
 
 
+class FellBack(Exception):
+    """Raised by a stage's `compute` when a fallback wrote (or kept) the stage's artifact
+    itself, under the fallback's own fingerprint (rules without the LLM, the offline
+    chapterer), so that the next run tries the stage as asked again. Not an error: the
+    outcome carries `summary`."""
+
+    def __init__(self, summary: str, *, skipped: bool = False, fingerprint: str = "") -> None:
+        super().__init__(summary)
+        self.summary = summary
+        self.skipped = skipped
+        self.fingerprint = fingerprint
+
+
 def upstream_fingerprints(context: HearingContext, inputs: tuple[str, ...]) -> list[str | None]:
     """The fingerprints of the artifacts a stage reads (None for an absent optional one)."""
     found: list[str | None] = []
@@ -221,6 +234,10 @@ def run_stage(
                 context.slug, declaration.output, output,
                 stage_version=declaration.version, input_fingerprint=key,
             )  # fmt: skip
+    except FellBack as fell:
+        return Outcome(declaration.name, fell.skipped, fell.fingerprint,
+                       time.monotonic() - started, fell.summary,
+                       usage=sum(call.spent, TokenUsage()))  # fmt: skip
     except declaration.unavailable as error:
         return Outcome(declaration.name, True, seconds=time.monotonic() - started,
                        unavailable=str(error))  # fmt: skip

@@ -7,6 +7,8 @@ get) fits the context window of that task's model.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from pipeline.config import LlmSettings
@@ -19,6 +21,9 @@ BOUNDARY_PROMPT_TOKENS = 700
 WRITING_PROMPT_TOKENS = 500
 SUMMARY_PROMPT_TOKENS = 300
 SUMMARY_REPLY_TOKENS = 600
+
+# auto: the LLM when one is configured, else the offline chapterer.
+ChaptererChoice = Literal["auto", "llm", "offline"]
 
 
 class ChapteringOptions(BaseModel):

@@ -13,24 +13,28 @@ from typing import Literal
 
 from pipeline.chapters.llm_chapterer import TASKS, ChapterPrompts, chapter_with_llm
 from pipeline.chapters.offline import OFFLINE_VERSION, chapter_offline
-from pipeline.chapters.options import ChapteringOptions
+from pipeline.chapters.options import ChaptererChoice, ChapteringOptions
 from pipeline.chapters.render import SpeakerDirectory, prompt_samples
 from pipeline.chapters.tokens import counter_for
 from pipeline.config import LlmSettings
 from pipeline.errors import HearingsError
-from pipeline.llm import LlmClient, LlmError
+from pipeline.llm import LlmClient, LlmError, LlmUnavailable
 from pipeline.llm.endpoint import is_openai
 from pipeline.schemas import Chapters, Lines, SpeakerIdentities
-from pipeline.stages import Stage, StageCall, StageDeclaration
+from pipeline.stages import FellBack, Stage, StageCall, StageDeclaration, run_stage
 
 STAGE_VERSION = "1"
 ARTIFACT = "chapters"
 LLM_CACHE_FOLDER = "llm-cache"
-ChaptererChoice = Literal["auto", "llm", "offline"]
+__all__ = ["CHAPTER_STAGE", "ChaptererChoice", "ChapteringError", "NoSpeechFound"]
 
 
 class ChapteringError(HearingsError, RuntimeError):
     """The chapter stage cannot run as asked."""
+
+
+class NoSpeechFound(ChapteringError):
+    """The hearing's transcript has no lines: nothing to chapter, nothing to review."""
 
 
 def resolve_chapterer(choice: ChaptererChoice, settings: LlmSettings) -> Literal["llm", "offline"]:
@@ -76,9 +80,14 @@ def _chapter_options(call: StageCall) -> object:
 
 def _chapter_stage(call: StageCall) -> Chapters:
     lines = call.read("lines", Lines).lines
+    if not lines:
+        raise NoSpeechFound(
+            "no speech found: the transcript has no lines (silent media, or empty captions)"
+        )
     speakers = SpeakerDirectory.from_identities(call.read_optional("speakers", SpeakerIdentities))
     options = _options(call)
-    if resolve_chapterer(call.params.get("chapterer", "auto"), call.settings.llm) == "offline":
+    chapterer = call.params.get("chapterer", "auto")
+    if resolve_chapterer(chapterer, call.settings.llm) == "offline":
         return chapter_offline(lines, speakers, options)
     llm = call.settings.llm
     client = LlmClient(llm, call.settings.data_dir / LLM_CACHE_FOLDER)
@@ -88,10 +97,35 @@ def _chapter_stage(call: StageCall) -> Chapters:
                                        options)  # fmt: skip
     except LlmError as error:
         error.usage = client.spent  # what the answered calls cost, for the failed StageRun
+        if isinstance(error, LlmUnavailable) and chapterer == "auto":
+            raise _without_the_llm(call, len(lines), error) from error
         raise
     finally:
         call.spent.append(client.spent)
     return chapters
+
+
+def _without_the_llm(call: StageCall, line_count: int, error: LlmUnavailable) -> FellBack:
+    """`auto` with an LLM that cannot be reached: the earlier chapters of these lines stay;
+    without any, the offline chapterer writes them (under its own fingerprint, so the next
+    run asks the LLM again)."""
+    context = call.context
+    header = context.store.header(context.slug, ARTIFACT)
+    if header is not None:
+        earlier = context.store.read(context.slug, ARTIFACT, Chapters)
+        if earlier.line_count == line_count:
+            return FellBack(
+                f"LLM unreachable ({error}): kept the earlier {len(earlier.chapters)} chapters",
+                skipped=True,
+                fingerprint=header.fingerprint,
+            )
+    offline = run_stage(
+        CHAPTER_STAGE, context, params={**call.params, "chapterer": "offline"}, force=True
+    )
+    return FellBack(
+        f"{offline.summary}: fallback, the LLM is unreachable ({error})",
+        fingerprint=offline.fingerprint,
+    )
 
 
 def _chapters_summary(chapters: Chapters) -> str:

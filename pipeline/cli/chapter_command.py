@@ -22,10 +22,9 @@ from models.db import (
     make_engine,
     make_session_factory,
 )
-from pipeline.chapters.step import CHAPTER_STAGE, ChaptererChoice
+from pipeline.chapters.options import ChaptererChoice
 from pipeline.cli.common import console, load_settings_or_fail
 from pipeline.config import Settings
-from pipeline.llm import LlmError
 from pipeline.progress import NO_PROGRESS
 from pipeline.stages import HearingContext, Outcome, run_stage
 from pipeline.store.hearing_lock import HearingLock
@@ -45,6 +44,8 @@ def _database_knowing(settings: Settings, slug: str) -> sessionmaker[Session] | 
 
 
 def _run_chapter(context: HearingContext, params: dict[str, Any], force: bool) -> Outcome:
+    from pipeline.chapters.step import CHAPTER_STAGE  # the LLM client: only when chaptering
+
     factory = _database_knowing(context.settings, context.slug)
     if factory is None:
         return run_stage(CHAPTER_STAGE, context, params=params, force=force)
@@ -72,6 +73,8 @@ def chapter(
     """Split a hearing's lines into typed chapters with titles, summaries and bullets."""
     settings = load_settings_or_fail()
     context = HearingContext.for_slug(slug, settings)
+    from pipeline.llm import LlmError  # the LLM client (openai) only when chaptering
+
     try:
         result = _run_chapter(context, {"chapterer": chapterer}, force)
     except LlmError as error:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any, NoReturn
 
 import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from typer.core import TyperGroup
@@ -16,9 +18,18 @@ from models.db import ensure_migrated, make_engine, make_session_factory, upgrad
 from pipeline.config import Settings, get_settings
 from pipeline.errors import HearingsError
 
+# Escape sequences (CSI, OSC) and other control characters in stored text (a title, a
+# transcript line) would drive the reader's terminal.
+TERMINAL_ESCAPES = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]|\x1b.?")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 DATE_FORMATS = ["%Y-%m-%d"]
 console = Console()
 error_console = Console(stderr=True, soft_wrap=True)
+
+
+def shown(text: str) -> str:
+    """Stored text made safe to print: no terminal escapes, no Rich markup."""
+    return escape(CONTROL_CHARACTERS.sub("", TERMINAL_ESCAPES.sub("", text)))
 
 
 def fail(message: str) -> NoReturn:

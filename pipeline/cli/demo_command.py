@@ -49,8 +49,10 @@ def demo() -> None:
     with db_transaction(open_database(settings)) as session:
         slug = ensure_manual_hearing(session, manual_hearing(str(SAMPLE_MEDIA), SAMPLE_TITLE)).slug
 
+    from pipeline.cli.flow_commands import print_report, use_prefect_server
+
+    use_prefect_server()
     from flows.process_hearing import process_hearing
-    from pipeline.cli.flow_commands import print_report
 
     console.print(f"processing the sample hearing [bold]{slug}[/] (Prefect runs it locally)")
     report = process_hearing(slug)

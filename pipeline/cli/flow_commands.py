@@ -6,18 +6,17 @@ Prefect is imported inside the commands so that `hearings --help` stays fast.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
-from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 
-from models import Hearing, StageRun
+from models import Hearing, HearingStatus, StageRun
 from models.db import transaction
-from pipeline.chapters.step import ChaptererChoice
+from pipeline.chapters.options import ChaptererChoice
 from pipeline.cli.common import (
     DATE_FORMATS,
     as_date,
@@ -25,11 +24,20 @@ from pipeline.cli.common import (
     fail,
     load_settings_or_fail,
     open_database,
+    shown,
 )
+from pipeline.sources.events import NEW_YORK
 from pipeline.sources.legistar import require_token
-from pipeline.sources.manual import manual_hearing
+from pipeline.sources.manual import manual_hearing, normalize_source
 from pipeline.stages import Stage
-from pipeline.store.processing import ensure_manual_hearing, hearing_by_event, latest_stage_runs
+from pipeline.store.hearing_lock import live_claims
+from pipeline.store.processing import (
+    ManualDetails,
+    attach_source,
+    ensure_manual_hearing,
+    hearing_by_event,
+    latest_stage_runs,
+)
 
 if TYPE_CHECKING:
     from flows.batch import BatchSummary
@@ -46,19 +54,59 @@ Chapterer = Annotated[
 ]
 MaxParallel = Annotated[int, typer.Option(min=1, help="hearings processed at the same time")]
 NOTE_CHARS = 90
+HELD_ON_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M"]
 STATUS_MARKS = {"succeeded": "[green]✓[/]", "skipped": "[dim]–[/]", "failed": "[red]✗[/]"}
 
 
-def _resolve_slug(source: str | None, event_id: int | None, title: str | None) -> str:
-    if (source is None) == (event_id is None):
-        fail("give either a URL or file, or --event ID")
+def use_prefect_server() -> None:
+    """The shared local Prefect server (started by the first command that needs it) unless
+    PREFECT_API_URL names another; before Prefect is imported."""
+    from flows.local_server import LocalServerError, use_local_server
+
+    try:
+        use_local_server()
+    except LocalServerError as error:
+        fail(str(error))
+
+
+def refuse_non_media(sources: list[str]) -> None:
+    """A local file that is not audio or video stops the command before anything is stored."""
+    from pipeline.acquire import check_media_source
+
+    for source in sources:
+        check_media_source(normalize_source(source))
+
+
+def _resolve_slug(source: str | None, event_id: int | None, details: ManualDetails) -> str:
+    """The hearing to ingest: a file or URL's own, an event's, or an event's given a file."""
+    if source is None and event_id is None:
+        fail("give a URL or file, or --event ID (or both: that event's video from a file)")
+    if source is not None:
+        refuse_non_media([source])
     factory = open_database(load_settings_or_fail())
-    if event_id is not None:
-        with factory() as session:
-            return hearing_by_event(session, event_id).slug
-    manual = manual_hearing(source or "", title)
+    manual = manual_hearing(source) if source is not None else None
     with transaction(factory) as session:
-        return ensure_manual_hearing(session, manual).slug
+        if event_id is None and manual is not None:
+            hearing = ensure_manual_hearing(session, manual)
+        else:
+            hearing = hearing_by_event(session, event_id or 0)
+            if manual is not None:
+                attach_source(hearing, manual)
+        changed, slug = details.apply(hearing), hearing.slug
+    if changed:
+        console.print(f"{slug}: {', '.join(changed)} set as given")
+    return slug
+
+
+def _say_if_waiting(slug: str, wait: float) -> None:
+    """`--wait` while another run holds the hearing: say who, and for how long at most."""
+    with open_database(load_settings_or_fail())() as session:
+        claim = live_claims(session).get(slug)
+    if claim is not None and wait > 0:
+        console.print(
+            f"{slug} is being processed by process {claim.pid} on {claim.host}; "
+            f"waiting up to {wait:g} s for it to finish"
+        )
 
 
 def print_report(report: HearingReport) -> None:
@@ -80,13 +128,23 @@ def print_report(report: HearingReport) -> None:
 def ingest(
     source: Annotated[str | None, typer.Argument(help="video URL or local media file")] = None,
     event_id: Annotated[int | None, typer.Option("--event", help="Legistar event id")] = None,
-    title: Annotated[str | None, typer.Option(help="title of a new manual hearing")] = None,
+    title: Annotated[str | None, typer.Option(help="the hearing's title (kept when set)")] = None,
+    held_on: Annotated[
+        datetime | None,
+        typer.Option("--date", formats=HELD_ON_FORMATS, help="when it was held (New York time)"),
+    ] = None,
+    body: Annotated[
+        str | None, typer.Option(help='its committee, e.g. "Committee on Finance" (roster)')
+    ] = None,
     from_stage: FromStage = None,
     chapterer: Chapterer = "auto",
     wait: Annotated[float, typer.Option(help="seconds to wait while another run holds it")] = 0,
 ) -> None:
     """Process one hearing through every stage, on this machine."""
-    slug = _resolve_slug(source, event_id, title)
+    held_at = held_on.replace(tzinfo=NEW_YORK).astimezone(UTC) if held_on else None
+    slug = _resolve_slug(source, event_id, ManualDetails(title, held_at, body))
+    _say_if_waiting(slug, wait)
+    use_prefect_server()
     from flows.process_hearing import process_hearing
 
     console.print(f"processing [bold]{slug}[/]")
@@ -106,6 +164,7 @@ def nightly(max_parallel: MaxParallel = 2, chapterer: Chapterer = "auto") -> Non
     settings = load_settings_or_fail()
     require_token(settings.legistar)  # at once, before Prefect starts
     open_database(settings)
+    use_prefect_server()
     from flows.nightly import nightly as nightly_flow
 
     print_summary(nightly_flow(max_parallel=max_parallel, chapterer=chapterer))
@@ -123,10 +182,12 @@ def backfill(
     """Process past hearings: by event id, URL, file, or the dates they were held."""
     if not (sources or event_ids or since):
         fail("give URLs or files, --event ID, or --since DATE")
+    refuse_non_media(sources or [])
     settings = load_settings_or_fail()
     if since:
         require_token(settings.legistar)  # at once, before Prefect starts
     open_database(settings)
+    use_prefect_server()
     from flows.backfill import backfill as backfill_flow
 
     print_summary(
@@ -155,27 +216,32 @@ def status(
     table.add_column("cost $", justify="right", no_wrap=True)
     with factory() as session:
         hearings = session.scalars(select(Hearing).order_by(Hearing.id.desc()).limit(limit))
+        running = live_claims(session)
         for hearing in hearings:
             runs = latest_stage_runs(session, hearing.id)
-            stages = "  ".join(_stage_cell(stage, runs.get(stage.value)) for stage in Stage)
+            alive = hearing.slug in running
+            stages = "  ".join(_stage_cell(stage, runs.get(stage.value), alive) for stage in Stage)
             cost = sum(run.cost_usd for run in hearing.stage_runs)
-            table.add_row(_hearing_cell(hearing), stages, f"{cost:.4f}")
+            table.add_row(_hearing_cell(hearing, alive), stages, f"{cost:.4f}")
     console.print(table)
 
 
-def _hearing_cell(hearing: Hearing) -> str:
+def _hearing_cell(hearing: Hearing, alive: bool) -> str:
     state = " ".join(filter(None, [hearing.status, hearing.status_reason]))
-    error = f"\n[red]{escape(hearing.error)}[/]" if hearing.error else ""
-    return f"{hearing.slug}\n[bold]{escape(state)}[/]{error}"
+    if hearing.status == HearingStatus.PROCESSING and not alive:
+        was = f" (stopped {hearing.status_reason})" if hearing.status_reason else ""
+        state = f"interrupted{was}: no process runs it now; ingest it again to resume"
+    error = f"\n[red]{shown(hearing.error)}[/]" if hearing.error else ""
+    return f"{shown(hearing.slug)}\n[bold]{shown(state)}[/]{error}"
 
 
-def _stage_cell(stage: Stage, run: StageRun | None) -> str:
+def _stage_cell(stage: Stage, run: StageRun | None, alive: bool) -> str:
     if run is None:
         return f"[dim]{stage.value}[/]"
-    mark = STATUS_MARKS.get(run.status, "[yellow]…[/]")
+    mark = STATUS_MARKS.get(run.status, "[yellow]…[/]" if alive else "[red]✗[/]")
     seconds = run.duration_seconds
-    shown = f"{seconds:.1f}" if run.status != "skipped" and seconds is not None else ""
-    return f"{stage.value} {mark}{shown}"
+    figure = f"{seconds:.1f}" if run.status != "skipped" and seconds is not None else ""
+    return f"{stage.value} {mark}{figure}"
 
 
 def register(app: typer.Typer) -> None:

@@ -10,12 +10,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Chapter, Hearing, TranscriptLine
-from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
+from pipeline.cli.common import console, fail, load_settings_or_fail, open_database, shown
 from pipeline.formatting import chapter_heading, clock
 
 
@@ -31,17 +30,17 @@ def people_line(people: list[dict[str, Any]], names: dict[str, str]) -> str:
 def _print_chapter(chapter: Chapter, lines: list[TranscriptLine], names: dict[str, str]) -> None:
     heading = chapter_heading(chapter.kind, chapter.start, chapter.end)
     console.print(f"\n[dim]{heading} · {chapter.review_state}[/]")
-    console.print(f"[bold]{escape(chapter.title)}[/]")
+    console.print(f"[bold]{shown(chapter.title)}[/]")
     if chapter.summary:
-        console.print(escape(chapter.summary))
+        console.print(shown(chapter.summary))
     if chapter.people:
-        console.print(f"[dim]{escape(people_line(chapter.people, names))}[/]")
+        console.print(f"[dim]{shown(people_line(chapter.people, names))}[/]")
     for bullet in chapter.bullets:
-        console.print(f"  • {escape(bullet)}")
+        console.print(f"  • {shown(bullet)}")
     for line in lines:
         speaker = names.get(line.speaker_label, line.speaker_label)
         console.print(
-            f"    [cyan]{escape(speaker)}[/] [dim]{clock(line.start)}[/] {escape(line.text)}"
+            f"    [cyan]{shown(speaker)}[/] [dim]{clock(line.start)}[/] {shown(line.text)}"
         )
 
 
@@ -62,12 +61,28 @@ def show(
     factory = open_database(load_settings_or_fail())
     with factory() as session:
         hearing = _load(session, slug)
-        console.print(f"[bold]{escape(hearing.title)}[/]  [dim]({hearing.status})[/]")
+        console.print(f"[bold]{shown(hearing.title)}[/]  [dim]({hearing.status})[/]")
         if hearing.summary:
-            console.print(escape(hearing.summary))
+            console.print(shown(hearing.summary))
         if not hearing.chapters:
             console.print("[dim]No chapters yet: run `hearings ingest` for this hearing.[/]")
         names = {speaker.label: speaker.display_name for speaker in hearing.speakers}
-        for chapter in hearing.chapters:
+        for chapter in (chapter for chapter in hearing.chapters if not chapter.detached):
             lines = hearing.lines[chapter.start_line : chapter.stop_line] if with_lines else []
             _print_chapter(chapter, lines, names)
+        _print_kept_aside(hearing)
+
+
+def _print_kept_aside(hearing: Hearing) -> None:
+    """A person's chapters and names that a new transcript left without a place."""
+    flagged = [c for c in hearing.chapters if c.detached] + [
+        s for s in hearing.speakers if s.review_flag
+    ]
+    if flagged:
+        console.print("\n[bold yellow]Kept aside for review[/]")
+    for chapter in (c for c in hearing.chapters if c.detached):
+        flag = shown(chapter.review_flag or "")
+        console.print(f"  [dim]chapter[/] {shown(chapter.title)}: {flag}")
+    for speaker in (s for s in hearing.speakers if s.review_flag):
+        flag = shown(speaker.review_flag or "")
+        console.print(f"  [dim]speaker[/] {shown(speaker.display_name)}: {flag}")

@@ -19,8 +19,11 @@ from pipeline.artifacts import ArtifactError, ArtifactStore
 from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
 from pipeline.cli.show_command import clock
 from pipeline.schemas import Lines, SpeakerIdentities, SpeakerIdentity
-from pipeline.speakers.step import ARTIFACT
 from pipeline.store.speaker_rows import identity_of
+
+# The identify stage's artifact, named here: importing the stage would bring the LLM client
+# into every command's start-up.
+ARTIFACT = "speakers"
 
 EVIDENCE_WORDS = 10
 

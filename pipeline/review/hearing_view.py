@@ -67,7 +67,10 @@ def chapter_blocks(
 def hearing_context(
     session: Session, settings: Settings, hearing: Hearing, media_route: str
 ) -> dict[str, Any]:
-    chapters = sorted(hearing.chapters, key=lambda chapter: chapter.position)
+    chapters = sorted(
+        (chapter for chapter in hearing.chapters if not chapter.detached),
+        key=lambda chapter: chapter.position,
+    )  # a chapter kept aside after a new transcript points at no lines
     speakers: list[Speaker] = speakers_of(session, hearing)
     names = {speaker.label: speaker.display_name for speaker in speakers}
     lines = transcript(session, hearing.id)

@@ -56,7 +56,10 @@ def restructure(
     editor: str,
 ) -> None:
     """Move a chapter's start, split it at a line, or merge it with the next one."""
-    chapters = sorted(hearing.chapters, key=lambda chapter: chapter.position)
+    chapters = sorted(
+        (chapter for chapter in hearing.chapters if not chapter.detached),
+        key=lambda chapter: chapter.position,
+    )  # a chapter kept aside after a new transcript is outside the tiling
     if layout(chapters) != seen_layout:
         raise ReviewConflict(
             "the chapters of this hearing were changed after you opened it; reload to see them"

@@ -9,11 +9,12 @@ a change in any of them names the speakers again; a skipped run costs nothing.
 from __future__ import annotations
 
 from pipeline.config import Settings
+from pipeline.llm import LlmUnavailable
 from pipeline.roster import ROSTER_ARTIFACT, Roster
 from pipeline.schemas import IdentityMethod, Lines, SpeakerIdentities
 from pipeline.speakers.identify import IdentifyOptions, identify_speakers
 from pipeline.speakers.llm_pass import PROMPT_NAME, TASK, LlmNamer, llm_namer
-from pipeline.stages import Stage, StageCall, StageDeclaration
+from pipeline.stages import FellBack, Stage, StageCall, StageDeclaration, run_stage
 
 STAGE_VERSION = "2-rules+llm"
 ARTIFACT = "speakers"
@@ -44,6 +45,8 @@ def _options(call: StageCall) -> IdentifyOptions:
 
 
 def _namer(call: StageCall) -> LlmNamer | None:
+    if call.params.get("rules_only"):
+        return None
     return llm_namer(call.settings, _options(call).llm_labels_per_call)
 
 
@@ -59,7 +62,14 @@ def _identify_stage(call: StageCall) -> SpeakerIdentities:
     roster = call.read_optional(ROSTER_ARTIFACT, Roster)
     agenda = roster.agenda if roster else []
     namer = _namer(call)
-    identities = identify_speakers(lines, roster, agenda, _options(call), namer)
+    try:
+        identities = identify_speakers(lines, roster, agenda, _options(call), namer)
+    except LlmUnavailable as error:
+        # Rules only, under the rules' own fingerprint: the next run asks the LLM again.
+        rules = run_stage(IDENTIFY_STAGE, call.context, params={**call.params, "rules_only": True},
+                          force=True)  # fmt: skip
+        raise FellBack(f"{rules.summary}; fallback, the LLM is unreachable ({error})",
+                       fingerprint=rules.fingerprint) from error  # fmt: skip
     if namer is not None:
         call.spent.append(namer.usage)
     return identities

@@ -2,7 +2,10 @@
 
 Everything for one hearing is written in the caller's transaction, so readers see the old
 rows or the new ones, never a mix. Machine output is replaced; a speaker or chapter that a
-person edited, approved or wrote is never overwritten or removed.
+person edited, approved or wrote is never overwritten or removed. When the lines change, a
+person's chapter moves to the new lines of its time span and a person's speaker name to the
+label of its voice (`pipeline.store.anchoring`); what cannot be placed is kept aside with a
+review flag, never shown over other lines.
 """
 
 from __future__ import annotations
@@ -12,13 +15,16 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models import Chapter, Hearing, Person, ReviewState, Speaker, TranscriptLine
+from models import Chapter, Hearing, ReviewState, TranscriptLine
 from pipeline.errors import HearingsError
 from pipeline.schemas import Chapter as ChapterOutput
-from pipeline.schemas import Chapters, IdentityMethod, Lines, SpeakerIdentities, SpeakerIdentity
+from pipeline.schemas import Chapters, Lines, SpeakerIdentities
+from pipeline.store.anchoring import anchor_span, same_lines
 from pipeline.store.search import refresh_search_index
+from pipeline.store.speaker_merge import merge_speakers, speaker_is_persons
 
 PERSON_REVIEW_STATES = {ReviewState.APPROVED, ReviewState.PUBLISHED}
+__all__ = ["StoreError", "speaker_is_persons", "store_hearing_outputs"]
 
 
 class StoreError(HearingsError, ValueError):
@@ -41,10 +47,6 @@ class StoreReport:
         )
 
 
-def speaker_is_persons(speaker: Speaker) -> bool:
-    return speaker.edited_by is not None or speaker.method == IdentityMethod.HUMAN
-
-
 def chapter_is_persons(chapter: Chapter) -> bool:
     return (
         chapter.edited_by is not None
@@ -60,15 +62,19 @@ def store_hearing_outputs(
     speakers: SpeakerIdentities,
     chapters: Chapters,
 ) -> StoreReport:
-    """Replace the machine output of `hearing` inside the current transaction."""
+    """Replace the machine output of `hearing` inside the current transaction; a person's
+    chapters and speaker names move to the new lines (or are kept aside, flagged)."""
     if chapters.line_count != len(lines.lines):
         raise StoreError(
             f"chapters.json covers {chapters.line_count} lines but lines.json has "
             f"{len(lines.lines)}: re-run the chapter stage"
         )
+    previous = _stored_lines(session, hearing)
+    speakers_written, speakers_kept = merge_speakers(
+        session, hearing, previous, lines, speakers.speakers
+    )
+    chapters_written, chapters_kept = _merge_chapters(session, hearing, previous, lines, chapters)
     _replace_lines(session, hearing, lines)
-    speakers_written, speakers_kept = _merge_speakers(session, hearing, speakers.speakers)
-    chapters_written, chapters_kept = _merge_chapters(session, hearing, lines, chapters)
     hearing.summary = chapters.summary or hearing.summary
     if lines.lines:
         hearing.duration_seconds = max(hearing.duration_seconds or 0.0, lines.lines[-1].end)
@@ -76,6 +82,15 @@ def store_hearing_outputs(
     return StoreReport(
         len(lines.lines), speakers_written, speakers_kept, chapters_written, chapters_kept
     )
+
+
+def _stored_lines(session: Session, hearing: Hearing) -> list[TranscriptLine]:
+    query = (
+        select(TranscriptLine)
+        .where(TranscriptLine.hearing_id == hearing.id)
+        .order_by(TranscriptLine.line_index)
+    )
+    return list(session.scalars(query))
 
 
 def _replace_lines(session: Session, hearing: Hearing, lines: Lines) -> None:
@@ -91,48 +106,6 @@ def _replace_lines(session: Session, hearing: Hearing, lines: Lines) -> None:
         )
         for line in lines.lines
     )
-
-
-def _speaker_fields(identity: SpeakerIdentity) -> dict[str, object]:
-    return {
-        "person_id": identity.person_id,
-        "name": identity.name,
-        "display_name": identity.display_name,
-        "role": identity.role,
-        "organization": identity.organization,
-        "confidence": identity.confidence,
-        "method": identity.method.value,
-    }
-
-
-def _merge_speakers(
-    session: Session, hearing: Hearing, identities: list[SpeakerIdentity]
-) -> tuple[int, int]:
-    existing = {
-        speaker.label: speaker
-        for speaker in session.scalars(select(Speaker).where(Speaker.hearing_id == hearing.id))
-    }
-    kept = {label for label, speaker in existing.items() if speaker_is_persons(speaker)}
-    wanted = {identity.person_id for identity in identities if identity.person_id is not None}
-    known = set(session.scalars(select(Person.id).where(Person.id.in_(wanted))))
-    written = 0
-    for identity in identities:
-        if identity.label in kept:
-            continue
-        fields = _speaker_fields(identity)
-        if fields["person_id"] not in known:
-            fields["person_id"] = None  # a roster.json older than the database's people
-        row = existing.pop(identity.label, None)
-        if row is None:
-            session.add(Speaker(hearing_id=hearing.id, label=identity.label, **fields))
-        else:
-            for name, value in fields.items():
-                setattr(row, name, value)
-        written += 1
-    for label, stale in existing.items():
-        if label not in kept:
-            session.delete(stale)
-    return written, len(kept)
 
 
 def _uncovered_pieces(start: int, stop: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -174,6 +147,44 @@ def _chapter_row(
     )
 
 
+def _detach(chapter: Chapter, reason: str) -> None:
+    """Keep the chapter for review outside the tiling, pointing at no line."""
+    chapter.detached = True
+    chapter.start_line = chapter.stop_line = 0
+    chapter.review_flag = f"kept aside: {reason}; place it again or delete it"
+
+
+def _reanchor(chapter: Chapter, previous: list[TranscriptLine], lines: Lines) -> None:
+    anchor = anchor_span(previous[chapter.start_line : chapter.stop_line], lines.lines)
+    if anchor.reason is not None:
+        _detach(chapter, anchor.reason)
+        return
+    chapter.start_line, chapter.stop_line = anchor.start_line, anchor.stop_line
+    if anchor.text_score < 100:
+        chapter.review_flag = (
+            f"moved to the new transcript's lines ({anchor.text_score:.0f} % same words)"
+        )
+
+
+def _place_persons_chapters(
+    persons: list[Chapter], previous: list[TranscriptLine], lines: Lines
+) -> list[Chapter]:
+    """The person's chapters that tile the new lines, in order; the others are detached."""
+    if not same_lines(previous, lines.lines):
+        for chapter in persons:
+            if not chapter.detached:
+                _reanchor(chapter, previous, lines)
+    placed: list[Chapter] = []
+    for chapter in sorted(persons, key=lambda c: (c.detached, c.start_line)):
+        if chapter.detached:
+            continue
+        if placed and chapter.start_line < placed[-1].stop_line:
+            _detach(chapter, f"its lines now overlap the chapter {placed[-1].title!r}")
+            continue
+        chapter.start = lines.lines[chapter.start_line].start
+        chapter.end = lines.lines[chapter.stop_line - 1].end
+        placed.append(chapter)
+    return placed
 def _speaks_in(lines: Lines, label: str, start_line: int, stop_line: int) -> bool:
     """Whether `label` speaks in lines [start_line, stop_line) (a chapter cut around a
     person's edited chapter keeps only its own people)."""
@@ -181,26 +192,32 @@ def _speaks_in(lines: Lines, label: str, start_line: int, stop_line: int) -> boo
 
 
 def _merge_chapters(
-    session: Session, hearing: Hearing, lines: Lines, chapters: Chapters
+    session: Session,
+    hearing: Hearing,
+    previous: list[TranscriptLine],
+    lines: Lines,
+    chapters: Chapters,
 ) -> tuple[int, int]:
     """Keep a person's chapters and fill the lines around them with the new machine chapters."""
     current = list(session.scalars(select(Chapter).where(Chapter.hearing_id == hearing.id)))
-    kept = sorted((c for c in current if chapter_is_persons(c)), key=lambda c: c.start_line)
+    persons = [chapter for chapter in current if chapter_is_persons(chapter)]
     for chapter in current:
-        if chapter not in kept:
+        if chapter not in persons:
             session.delete(chapter)
     # Positions are unique per hearing: move kept chapters out of the way before renumbering.
-    for offset, chapter in enumerate(kept, start=1):
+    for offset, chapter in enumerate(persons, start=1):
         chapter.position = -offset
     session.flush()
-    taken = [(chapter.start_line, chapter.stop_line) for chapter in kept]
+    placed = _place_persons_chapters(persons, previous, lines)
+    taken = [(chapter.start_line, chapter.stop_line) for chapter in placed]
     fresh = [
         _chapter_row(hearing, lines, chapter, start, stop)
         for chapter in chapters.chapters
         for start, stop in _uncovered_pieces(chapter.start_line, chapter.stop_line, taken)
     ]
-    ordered = sorted([*kept, *fresh], key=lambda chapter: chapter.start_line)
-    for position, chapter in enumerate(ordered):
+    tiling = sorted([*placed, *fresh], key=lambda chapter: chapter.start_line)
+    aside = sorted((c for c in persons if c.detached), key=lambda chapter: chapter.start)
+    for position, chapter in enumerate([*tiling, *aside]):
         chapter.position = position
     session.add_all(fresh)
-    return len(fresh), len(kept)
+    return len(fresh), len(persons)

@@ -76,6 +76,19 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+def claim_is_live(claim: HearingClaim | None, stale_after: timedelta = DEFAULT_STALE_AFTER) -> bool:
+    """Whether a run holds the hearing now: a claim whose process lives (or, on another
+    host, was renewed lately)."""
+    return claim is not None and not Holder.of(claim).is_stale(stale_after)
+
+
+def live_claims(session: Session) -> dict[str, HearingClaim]:
+    """The claims of runs that are alive, by hearing slug."""
+    return {
+        claim.slug: claim for claim in session.scalars(select(HearingClaim)) if claim_is_live(claim)
+    }
+
+
 class HearingLock:
     def __init__(self, factory: sessionmaker[Session], slug: str) -> None:
         self.factory = factory

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -32,6 +33,34 @@ class StageResultRow(Protocol):
 
     @property
     def usage(self) -> TokenUsage: ...
+
+
+@dataclass(frozen=True)
+class ManualDetails:
+    """What a person may say about a hearing given by hand: shown title, date, committee
+    (the date and committee give it a roster)."""
+
+    title: str | None = None
+    scheduled_at: datetime | None = None
+    body_name: str | None = None
+
+    def apply(self, hearing: Hearing) -> list[str]:
+        """Set the given fields that differ; the names of those changed."""
+        changed = []
+        for name in ("title", "scheduled_at", "body_name"):
+            value = getattr(self, name)
+            if value is not None and getattr(hearing, name) != value:
+                setattr(hearing, name, value)
+                changed.append(name)
+        return changed
+
+
+def attach_source(hearing: Hearing, manual: ManualHearing) -> None:
+    """Give a known hearing (a Legistar event) a video from a URL or file of one's own."""
+    if hearing.video_url != manual.video_url:
+        hearing.video_url, hearing.captions_url = manual.video_url, manual.captions_url
+        if hearing.status in {HearingStatus.WAITING_FOR_VIDEO, HearingStatus.SKIPPED}:
+            hearing.status, hearing.status_reason = HearingStatus.DISCOVERED, None
 
 
 def ensure_manual_hearing(session: Session, manual: ManualHearing) -> Hearing:

@@ -35,7 +35,8 @@ class PublicationError(HearingsError, LookupError):
 def is_public(hearing: Hearing, chapter: Chapter | None) -> bool:
     if hearing.status != HearingStatus.PUBLISHED or chapter is None:
         return False
-    return chapter.review_state in PUBLIC_CHAPTER_STATES
+    # A chapter kept aside after a new transcript points at no lines until a person places it.
+    return chapter.review_state in PUBLIC_CHAPTER_STATES and not chapter.detached
 
 
 def public_chapters(hearing: Hearing) -> list[Chapter]:

@@ -136,6 +136,12 @@ def publish(session: Session, hearing: Hearing, editor: str) -> None:
     """Mark a fully approved hearing published; nothing unapproved is ever published."""
     if not hearing.chapters:
         raise ReviewError("a hearing without chapters cannot be published")
+    aside = [c for c in hearing.chapters if c.detached]
+    if aside:
+        raise ReviewError(
+            f"{len(aside)} chapter(s) were kept aside after a new transcript "
+            "(`hearings show` lists them); place or delete them first"
+        )
     done = (ReviewState.APPROVED, ReviewState.PUBLISHED)
     waiting = [c for c in hearing.chapters if c.review_state not in done]
     if waiting:

@@ -102,12 +102,14 @@ def test_from_stage_reruns_that_stage_and_the_later_ones(settings, factory, samp
     assert [after[name] == before[name] for name in ARTIFACTS] == [True, True, True, False, False]
 
 
-def test_a_failing_stage_marks_the_hearing_failed_with_its_error(factory, tmp_path: Path):
-    not_media = tmp_path / "notes.mp4"
-    not_media.write_text("these are meeting notes, not a video")
+def test_a_failing_stage_marks_the_hearing_failed_with_its_error(
+    factory, sample_media: Path, tmp_path: Path
+):
+    cut = tmp_path / "cut-off.mp4"  # an interrupted copy: readable header, half the audio
+    cut.write_bytes(sample_media.read_bytes()[: sample_media.stat().st_size // 2])
     runner = CliRunner()
 
-    result = runner.invoke(app, ["ingest", str(not_media)])
+    result = runner.invoke(app, ["ingest", str(cut)])
 
     assert result.exit_code == 1
     with factory() as session:

@@ -19,6 +19,7 @@ INTERNAL = {
     "pipeline.schemas.TilingError",
     "pipeline.review.web.LoginRequired",
     "flows.hearing_run.LineEnd",  # a run stopping at `--until`: process_hearing.run_line ends it
+    "pipeline.stages.FellBack",  # a fallback that did the work: run_stage makes it an Outcome
 }
 
 
