@@ -8,11 +8,11 @@ Run from the repository root (it builds test models with `tests.support`):
         --mode both --skip-diarization
 
     # CPU, offline: tiny scripted models built on the fly, 2 minutes of the sample call
-    .venv/bin/python -m benchmarks.asr tests/media/data/sample.wav --minutes 2
+    .venv/bin/python -m benchmarks.asr tests/data/media/sample.wav --minutes 2
 
     # GPU: large-v3 / large-v3-turbo architectures with random weights emitting a fixed
     # number of tokens per 30 s window, batched vs sequential, full-size random pyannote
-    .venv/bin/python -m benchmarks.asr tests/media/data/sample.wav --minutes 180 \\
+    .venv/bin/python -m benchmarks.asr tests/data/media/sample.wav --minutes 180 \\
         --random large-v3-turbo --tokens-per-window 100 --mode both --full-size-diarization
 
     # Real models (downloaded by name; pyannote needs HEARINGS_DIARIZATION__HF_TOKEN)
@@ -45,8 +45,8 @@ from pipeline.audio import SAMPLE_RATE, extract_audio, load_audio
 from pipeline.config import AsrSettings, DiarizationSettings, get_settings
 from pipeline.devices import resolve_device
 from pipeline.diarization import diarize, load_pipeline
-from tests.support.tiny_pyannote import build_tiny_pyannote
-from tests.support.tiny_whisper import LARGE_V3, LARGE_V3_TURBO, TINY, build_tiny_whisper
+from pipeline.testing.tiny_pyannote import build_tiny_pyannote
+from pipeline.testing.tiny_whisper import LARGE_V3, LARGE_V3_TURBO, TINY, build_tiny_whisper
 
 SHAPES = {"tiny": TINY, "large-v3": LARGE_V3, "large-v3-turbo": LARGE_V3_TURBO}
 console = Console()

@@ -30,9 +30,8 @@ from pipeline.config import load_settings
 from pipeline.review.app import create_app
 from pipeline.review.security import hash_password
 from pipeline.store.editors import add_editor
-from tests.review.conftest import CSRF_INPUT
-from tests.support.postgres import PostgresCluster, find_postgres_binaries
-from tests.support.review_hearing import seed_hearing
+from pipeline.testing.postgres import PostgresCluster, find_postgres_binaries
+from pipeline.testing.review_hearing import CSRF_INPUT, seed_hearing
 
 SLUG = "six-hour-hearing"
 PASSWORD = "benchmark password"

@@ -1,7 +1,7 @@
 """Real speech clips with reference texts, and the scoring the ASR benchmarks share.
 
 Clips (see ../shared/data/README.md for sources and licences; nothing is copied into the
-repository except the pyannote sample, which tests/media/data already ships):
+repository except the pyannote sample, which tests/data/media already ships):
 - jfk.flac (11 s): its known text;
 - the pyannote sample (30 s, two speakers): its STM (text, speaker, utterance times) and RTTM;
 - stereo_diarization.wav (5 s): each channel's text, as its README gives it;
@@ -28,7 +28,7 @@ from pipeline.schemas import SpeakerTurn
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_AUDIO = REPO_ROOT.parent / "shared" / "data" / "audio"
-SAMPLE_DIR = REPO_ROOT / "tests" / "media" / "data"
+SAMPLE_DIR = REPO_ROOT / "tests" / "data" / "media"
 JFK_TEXT = (
     "And so my fellow Americans, ask not what your country can do for you, "
     "ask what you can do for your country."

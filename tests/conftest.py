@@ -10,7 +10,10 @@ import pytest
 
 from pipeline.config import Settings, get_settings
 from pipeline.llm.client import forget_learned
-from tests.support.postgres import PostgresCluster, find_postgres_binaries
+from pipeline.testing.postgres import PostgresCluster, find_postgres_binaries
+
+# Fixtures that tests in several folders share: tiny models and speech, a Legistar server.
+pytest_plugins = ["tests.support.media_fixtures", "tests.support.legistar_fixtures"]
 
 # Nothing may reach a model hub or phone home during tests.
 os.environ.update(

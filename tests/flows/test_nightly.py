@@ -24,7 +24,7 @@ from tests.support.legistar_server import LegistarData, LegistarServer
 
 pytestmark = pytest.mark.usefixtures("prefect_api_url")
 
-FIXTURES = Path(__file__).parents[1] / "discovery" / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "data" / "legistar"
 EVENTS = (21125, 21126, 21127)  # three October 2024 meetings with video
 BROKEN_VIDEO = "NYCC-PV-CH-COM_241008-121147"  # event 21127: its "video" is not media
 TABLES = (Hearing, TranscriptLine, Speaker, Chapter, StageRun)

@@ -24,8 +24,8 @@ from pipeline.schemas import Chapters, Lines
 from pipeline.sources.manual import manual_hearing
 from pipeline.stages import Stage
 from pipeline.store.processing import ensure_manual_hearing
-from tests.support.tiny_pyannote import build_tiny_pyannote
-from tests.support.tiny_whisper import build_tiny_whisper
+from pipeline.testing.tiny_pyannote import build_tiny_pyannote
+from pipeline.testing.tiny_whisper import build_tiny_whisper
 
 pytestmark = pytest.mark.usefixtures("prefect_api_url")
 

@@ -15,9 +15,9 @@ from pipeline.chapters.tokens import CHARACTERS_PER_TOKEN, counter_for
 from pipeline.config import get_settings
 from pipeline.llm import LlmClient, LlmContextOverflow
 from pipeline.schemas import Chapters, check_tiling
-from tests.chapters.conftest import SLUG, run_chapter, store_hearing
-from tests.chapters.synthetic import synthetic_hearing
 from tests.llm_servers.conftest import LlamaServer
+from tests.pipeline.chapters.conftest import SLUG, run_chapter, store_hearing
+from tests.pipeline.chapters.synthetic import synthetic_hearing
 
 TINY = ChapteringOptions(boundary_reply_tokens=200, chapter_reply_tokens=120)
 
@@ -46,7 +46,7 @@ def test_the_servers_tokenizer_counts_finer_than_four_characters(on_llama: Llama
 
 def test_a_prompt_over_the_context_is_a_clear_error(on_llama: LlamaServer) -> None:
     from pipeline.chapters.prompts import load_prompt
-    from tests.llm.conftest import Verdict
+    from tests.pipeline.llm.conftest import Verdict
 
     prompt = load_prompt("summary")
     chapters = [{"kind": "Q&A", "title": "word " * 20, "summary": "word " * 200}] * 12

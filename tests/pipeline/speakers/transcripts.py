@@ -1,7 +1,7 @@
 """Small transcripts for the speaker tests: (label, sentence) pairs become timed lines.
 
 Real excerpts are public speech: the Seattle City Council briefing of 2021-08-02 and the
-Oakland City Council special meeting (captions in tests/media/data, from GitHub
+Oakland City Council special meeting (captions in tests/data/media, from GitHub
 CouncilDataProject/cdp-backend, MPL-2.0), re-cased as sentences; the names are public
 records. The NYC lines follow the Council's published hearing pages and the issue's
 examples; the rest are written here.
