@@ -19,21 +19,24 @@ Run from the repository root (it builds test models with `tests.support`):
     .venv/bin/python -m benchmarks.asr hearing.mp4 --model large-v3-turbo \\
         --diarization pyannote/speaker-diarization-community-1
 
-The first call of each model is a warm-up (loading, CUDA kernels) and is not timed.
-Model times are wall-clock seconds; RTF = seconds / audio seconds (lower is faster); peak
-memory is the process's maximum resident set (with `--mode both` each decoder runs in its
-own process, so each peak is its own). The last line is one JSON object with every figure.
+The audio is written to a WAV file and goes through the stages' own path
+(`pipeline.long_audio`: read and decoded in pieces of about half an hour). The first call
+of each model is a warm-up (loading, CUDA kernels) and is not timed. Model times are
+wall-clock seconds; RTF = seconds / audio seconds (lower is faster); peak memory is the
+process's maximum resident set while the step runs, the loaded model included (the peak is
+reset after the audio is built and the model warmed up; with `--mode both` each decoder runs
+in its own process). The last line is one JSON object with every figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
 import time
+import wave
 from pathlib import Path
 
 import numpy as np
@@ -41,10 +44,11 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.asr import load_model, transcribe
-from pipeline.audio import SAMPLE_RATE, extract_audio, load_audio
+from pipeline.audio import SAMPLE_RATE, extract_audio, load_audio, wav_seconds
 from pipeline.config import AsrSettings, DiarizationSettings, get_settings
 from pipeline.devices import resolve_device
 from pipeline.diarization import diarize, load_pipeline
+from pipeline.long_audio import diarize_wav, transcribe_wav
 from pipeline.testing.tiny_pyannote import build_tiny_pyannote
 from pipeline.testing.tiny_whisper import LARGE_V3, LARGE_V3_TURBO, TINY, build_tiny_whisper
 
@@ -62,7 +66,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--tokens-per-window", type=int, default=40, help="scripted output")
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     parser.add_argument("--compute-type", default="auto")
-    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--batch-size", type=int, help="default: the pipeline's (GPU 16, CPU 4)")
     parser.add_argument("--mode", choices=["batched", "sequential", "both", "auto"], default="auto")
     parser.add_argument("--diarization", help="pyannote pipeline name or folder (real weights)")
     parser.add_argument("--full-size-diarization", action="store_true")
@@ -108,27 +112,50 @@ def timed(action: callable) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
+def write_wav(audio: np.ndarray, path: Path) -> Path:
+    """16-bit mono WAV, as the audio stage writes it."""
+    with wave.open(str(path), "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(SAMPLE_RATE)
+        writer.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+def reset_peak_memory() -> None:
+    """Linux: restart the process's peak resident set from its current size."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
 def peak_memory_mb() -> float:
-    """This process's peak resident memory so far (Linux reports kilobytes)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident memory since the last reset (VmHWM, in kilobytes)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
-def run_asr(args: argparse.Namespace, audio: np.ndarray, model: str) -> dict[str, object]:
+def run_asr(args: argparse.Namespace, wav: Path, model: str) -> dict[str, object]:
     """One decoder (`args.mode` batched or sequential; auto: batched, as the pipeline)."""
-    settings = AsrSettings(
-        model=model, device=args.device, compute_type=args.compute_type, batch_size=args.batch_size
-    )
     batched = args.mode != "sequential"
+    settings = AsrSettings(
+        model=model,
+        device=args.device,
+        compute_type=args.compute_type,
+        batch_size=args.batch_size,
+        batched=batched,
+    )
     load_model(settings.model, resolve_device(args.device), settings.compute_type)
-    transcribe(audio[: 30 * SAMPLE_RATE], settings, batched=batched)  # warm-up
-    seconds, transcript = timed(lambda: transcribe(audio, settings, batched=batched))
+    transcribe(load_audio(wav)[: 30 * SAMPLE_RATE], settings)  # warm-up
+    reset_peak_memory()
+    seconds, transcript = timed(lambda: transcribe_wav(wav, settings, []))
     words = sum(len(segment.words) for segment in transcript.segments)
     # A scripted model says the same text in every window; the loop guard keeps one.
     step = f"transcribe {'batched' if batched else 'sequential'}"
     return {"step": step, "seconds": seconds, "words": words, "peak_memory_mb": peak_memory_mb()}
 
 
-def run_diarization(args: argparse.Namespace, audio: np.ndarray, work: Path) -> dict[str, object]:
+def run_diarization(args: argparse.Namespace, wav: Path, work: Path) -> dict[str, object]:
     name = args.diarization
     if name is None:
         folder = work / ("pyannote-full" if args.full_size_diarization else "pyannote-tiny")
@@ -137,8 +164,9 @@ def run_diarization(args: argparse.Namespace, audio: np.ndarray, work: Path) -> 
         name = str(folder)
     token = get_settings().diarization.hf_token
     settings = DiarizationSettings(pipeline=name, device=args.device, hf_token=token)
-    diarize(audio[: 30 * SAMPLE_RATE], settings)  # warm-up
-    seconds, diarization = timed(lambda: diarize(audio, settings))
+    diarize(load_audio(wav)[: 30 * SAMPLE_RATE], settings)  # warm-up
+    reset_peak_memory()
+    seconds, diarization = timed(lambda: diarize_wav(wav, settings))
     load_pipeline.cache_clear()
     step = f"diarize ({len(diarization.labels)} speakers, {len(diarization.turns)} turns)"
     return {"step": step, "seconds": seconds, "peak_memory_mb": peak_memory_mb()}
@@ -173,15 +201,16 @@ def print_rows(rows: list[dict[str, object]], duration: float, title: str) -> No
 def main() -> None:
     args = arguments()
     args.work_dir.mkdir(parents=True, exist_ok=True)
-    audio = audio_of(args, args.work_dir)
-    duration = len(audio) / SAMPLE_RATE
     model = whisper_model(args, args.work_dir)
     if args.mode == "both":
+        wav = write_wav(audio_of(args, args.work_dir), args.work_dir / "bench-audio.wav")
         rows = in_child_processes(["batched", "sequential"])
     else:
-        rows = [run_asr(args, audio, model)]
+        wav = write_wav(audio_of(args, args.work_dir), args.work_dir / f"bench-{args.mode}.wav")
+        rows = [run_asr(args, wav, model)]
     if not (args.skip_diarization or args.mode == "both"):
-        rows.append(run_diarization(args, audio, args.work_dir))
+        rows.append(run_diarization(args, wav, args.work_dir))
+    duration = wav_seconds(wav)
     print_rows(rows, duration, f"{duration / 60:.1f} min of audio, {model}, device {args.device}")
     figures = {"benchmark": "asr", "minutes": round(duration / 60, 2), "model": model}
     print(json.dumps({**figures, "device": args.device, "rows": rows}))

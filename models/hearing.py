@@ -169,7 +169,8 @@ class StageRun(Base):
     duration_seconds: Mapped[float | None]
     tokens_in: Mapped[int] = mapped_column(default=0)
     tokens_out: Mapped[int] = mapped_column(default=0)
-    cost_usd: Mapped[float] = mapped_column(default=0.0)
+    # None: some calls went to a model without a known price, so the sum would be a guess.
+    cost_usd: Mapped[float | None] = mapped_column(default=0.0)
     error: Mapped[str | None] = mapped_column(Text)
     flow_run_id: Mapped[str | None] = mapped_column(String(64))
 

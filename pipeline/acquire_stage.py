@@ -9,11 +9,16 @@ of the same name beside a local file or a media URL.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from pipeline.acquire import acquire, check_source, sibling_captions
+from pipeline.artifacts import file_sha256
+from pipeline.captions import CAPTIONS_FILE
 from pipeline.schemas import SourceInfo
 from pipeline.stages import Stage, StageCall, StageDeclaration
+
+logger = logging.getLogger(__name__)
 
 
 def local_file_stamp(source: str | None) -> list[int] | None:
@@ -32,14 +37,31 @@ def acquire_options(source: str, captions: str | None) -> list:
     return [source, captions, [local_file_stamp(source), local_file_stamp(captions)]]
 
 
+def _captions_digest(folder: Path) -> str | None:
+    captions = folder / CAPTIONS_FILE
+    return file_sha256(captions) if captions.is_file() else None
+
+
 def _acquire_stage(call: StageCall) -> SourceInfo:
-    return acquire(
+    previous = call.read_optional("source", SourceInfo)
+    captions_before = _captions_digest(call.folder)
+    info = acquire(
         call.params["source"],
         call.folder,
         captions=call.params.get("captions"),
         progress=call.progress.transferred,
         network=call.settings.network,
     )
+    media_changed = previous is not None and previous.sha256 != info.sha256
+    if media_changed and captions_before and _captions_digest(call.folder) == captions_before:
+        # New media under old captions: lines and speaker turns may now sit at the wrong
+        # times, and nothing else would say so.
+        logger.warning(
+            "%s: the media changed but its captions did not; if they no longer match, "
+            "give the new ones with --captions",
+            call.context.slug,
+        )
+    return info
 
 
 def _source_summary(info: SourceInfo) -> str:

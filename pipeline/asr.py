@@ -30,6 +30,7 @@ from pipeline.audio import AUDIO_FILE, SAMPLE_RATE
 from pipeline.config import AsrSettings
 from pipeline.devices import resolve_device
 from pipeline.glossary import HotwordPlan, glossary_terms, plan_hotwords, term_groups
+from pipeline.long_audio import TRANSCRIBE_PIECE_SECONDS, transcribe_wav
 from pipeline.progress import FractionCallback, MonotonicFraction
 from pipeline.roster import ROSTER_ARTIFACT, Roster
 from pipeline.schemas import Segment, Transcript, Word
@@ -194,6 +195,15 @@ def decoding_options(settings: AsrSettings, plan: HotwordPlan) -> dict[str, obje
     return options
 
 
+# On a 2-core CPU, batch 4 decodes as fast as batch 16 and peaks at 0.7 GB instead of 1.4 GB
+# (tiny.en, 10 minutes: benchmarks/asr.py); a GPU wants the larger batch.
+DEFAULT_BATCH_SIZE = {"cuda": 16, "cpu": 4}
+
+
+def batch_size_for(settings: AsrSettings, device: str) -> int:
+    return settings.batch_size or DEFAULT_BATCH_SIZE[device]
+
+
 def transcribe(
     audio: np.ndarray,
     settings: AsrSettings,
@@ -214,7 +224,10 @@ def transcribe(
     if settings.batched if batched is None else batched:
         pipeline = BatchedInferencePipeline(model)
         raw_segments, info = pipeline.transcribe(
-            audio, batch_size=settings.batch_size, chunk_length=settings.chunk_seconds, **options
+            audio,
+            batch_size=batch_size_for(settings, device),
+            chunk_length=settings.chunk_seconds,
+            **options,
         )
     else:
         raw_segments, info = model.transcribe(audio, **options)
@@ -239,10 +252,12 @@ def _transcribe_options(call: StageCall) -> object:
     """
     asr = call.settings.asr
     return {
-        "asr": asr.model_dump(mode="json", exclude={"glossary_file", "model"}),
+        # The batch size changes speed and memory, not the words (each chunk is decoded alone).
+        "asr": asr.model_dump(mode="json", exclude={"glossary_file", "model", "batch_size"}),
         "model": model_fingerprint(asr.model),
         "guards": DECODING_GUARDS,
         "loops": [LOOP_REPEATS, LONGEST_LOOP_PHRASE, MIN_SECONDS_PER_WORD],
+        "piece_seconds": TRANSCRIBE_PIECE_SECONDS,
         "glossary": glossary_terms(asr.glossary_file) if asr.vocabulary != "off" else [],
     }
 
@@ -251,8 +266,6 @@ def _transcribe_stage(call: StageCall) -> Transcript:
     asr = call.settings.asr
     roster = call.read_optional(ROSTER_ARTIFACT, Roster)
     terms = term_groups(asr.glossary_file, roster) if asr.vocabulary != "off" else []
-    from pipeline.long_audio import transcribe_wav
-
     return transcribe_wav(call.folder / AUDIO_FILE, asr, terms, progress=call.progress.fraction)
 
 

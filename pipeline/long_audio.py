@@ -1,7 +1,8 @@
 """Transcribe and diarize a hearing of any length with flat memory: piece by piece.
 
-`audio.wav` is read in pieces of about half an hour cut at quiet moments
-(`pipeline.audio.read_chunks`); each goes through the recognizer or the diarizer alone and
+`audio.wav` is read in pieces cut at quiet moments (`pipeline.audio.read_chunks`): ten
+minutes for the recognizer, half an hour for the diarizer, whose clustering gains from
+hearing more of each voice; each piece goes through the recognizer or the diarizer alone and
 its times are shifted by where it starts. Diarization labels are per piece, so the labels
 of later pieces are matched to the voices already heard by their centroid embeddings: a
 label whose voice is close enough to a known one takes its name, otherwise it is new.
@@ -19,6 +20,9 @@ from pipeline.config import AsrSettings, DiarizationSettings
 from pipeline.progress import FractionCallback
 from pipeline.schemas import Diarization, Segment, SpeakerTurn, Transcript
 
+# The batched recognizer computes the features of a whole piece before decoding it (~9 MB
+# a minute): ten-minute pieces keep tiny.en on a CPU under 0.8 GB (benchmarks/asr.py).
+TRANSCRIBE_PIECE_SECONDS = 10 * 60.0
 # Cosine similarity of two centroid embeddings above which they are one voice.
 SAME_VOICE_SIMILARITY = 0.5
 
@@ -49,7 +53,7 @@ def transcribe_wav(
     terms: Sequence[Sequence[str]],
     *,
     progress: FractionCallback | None = None,
-    chunk_seconds: float = CHUNK_SECONDS,
+    chunk_seconds: float = TRANSCRIBE_PIECE_SECONDS,
 ) -> Transcript:
     """`pipeline.asr.transcribe` over `audio.wav`, one piece at a time."""
     from pipeline.asr import transcribe

@@ -254,6 +254,11 @@ class TokenUsage(Contract):
         )
 
     @property
+    def known_cost_usd(self) -> float | None:
+        """The cost, or None when a call went to a model without a price."""
+        return None if self.unpriced_calls else self.cost_usd
+
+    @property
     def cost_text(self) -> str:
         """The cost as "$0.0123", or "cost unknown" when a call went to a model without a price."""
         if self.unpriced_calls:

@@ -7,7 +7,6 @@ bodies, so that `hearings show` and `hearings status` start in well under a seco
 from __future__ import annotations
 
 import os
-from importlib.metadata import version
 from typing import Annotated
 
 import typer
@@ -45,6 +44,8 @@ app = typer.Typer(
 
 def _print_version(asked: bool) -> None:
     if asked:
+        from importlib.metadata import version  # 80 ms that only --version needs
+
         console.print(f"hearings {version('hearings')}")
         raise typer.Exit()
 

@@ -27,7 +27,6 @@ from pipeline.cli.common import (
     shown,
 )
 from pipeline.sources.events import NEW_YORK
-from pipeline.sources.legistar import require_token
 from pipeline.sources.manual import manual_hearing, normalize_source
 from pipeline.stages import Stage
 from pipeline.store.hearing_lock import live_claims
@@ -162,6 +161,8 @@ def print_summary(summary: BatchSummary) -> None:
 def nightly(max_parallel: MaxParallel = 2, chapterer: Chapterer = "auto") -> None:
     """Discover new hearings on Legistar and process every new or unfinished one."""
     settings = load_settings_or_fail()
+    from pipeline.sources.legistar import require_token  # httpx: not on show/status's path
+
     require_token(settings.legistar)  # at once, before Prefect starts
     open_database(settings)
     use_prefect_server()
@@ -185,6 +186,8 @@ def backfill(
     refuse_non_media(sources or [])
     settings = load_settings_or_fail()
     if since:
+        from pipeline.sources.legistar import require_token
+
         require_token(settings.legistar)  # at once, before Prefect starts
     open_database(settings)
     use_prefect_server()
@@ -221,9 +224,15 @@ def status(
             runs = latest_stage_runs(session, hearing.id)
             alive = hearing.slug in running
             stages = "  ".join(_stage_cell(stage, runs.get(stage.value), alive) for stage in Stage)
-            cost = sum(run.cost_usd for run in hearing.stage_runs)
-            table.add_row(_hearing_cell(hearing, alive), stages, f"{cost:.4f}")
+            table.add_row(_hearing_cell(hearing, alive), stages, _cost_cell(hearing.stage_runs))
     console.print(table)
+
+
+def _cost_cell(runs: list[StageRun]) -> str:
+    costs = [run.cost_usd for run in runs]
+    if None in costs:
+        return "unknown"  # a model without a price: any sum would be a guess
+    return f"{sum(cost for cost in costs if cost is not None):.4f}"
 
 
 def _hearing_cell(hearing: Hearing, alive: bool) -> str:

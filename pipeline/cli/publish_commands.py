@@ -13,7 +13,6 @@ from sqlalchemy import select
 from models import Hearing, HearingStatus
 from pipeline.cli.common import console, fail, load_settings_or_fail, open_database
 from pipeline.formatting import clock
-from pipeline.publish.site import publish_site
 from pipeline.sources.events import NEW_YORK
 from pipeline.store.search import (
     MARK_END,
@@ -47,6 +46,8 @@ def publish(
                 f"[yellow]{escape(slug)} is {hearing.status}, not published: "
                 "none of it goes on the site[/]"
             )
+    from pipeline.publish.site import publish_site  # Jinja2: not on show/status's path
+
     report = publish_site(
         factory,
         out or settings.site_dir,

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from models import Chapter, Speaker
 from pipeline.chapters.options import ChapteringOptions
 from pipeline.chapters.prompts import load_prompt
-from pipeline.chapters.render import SpeakerDirectory
+from pipeline.chapters.render import SpeakerDirectory, prompt_samples
 from pipeline.chapters.tiling import Span
-from pipeline.chapters.tokens import token_counter
+from pipeline.chapters.tokens import counter_for
 from pipeline.chapters.writing import chapter_view, write_batch
 from pipeline.config import LlmSettings
 from pipeline.llm import LlmClient
+from pipeline.llm.endpoint import is_openai
 from pipeline.schemas import (
     ChapterKind,
     Line,
@@ -69,9 +70,11 @@ def propose(
         for row in lines
     ]  # fmt: skip
     directory = speaker_directory(speakers)
-    view = chapter_view(span, schema_lines, directory, token_counter(), options.max_chapter_tokens)
-    prompt = load_prompt(CHAPTER_PROMPT)
     client = LlmClient(settings, None)
+    # The chapter stage's counter, so a long chapter is abridged the same way for this server.
+    counter = counter_for(client, is_openai(settings.base_url), prompt_samples(schema_lines))
+    view = chapter_view(span, schema_lines, directory, counter, options.max_chapter_tokens)
+    prompt = load_prompt(CHAPTER_PROMPT)
     texts, usage = write_batch(
         [view], directory, client, prompt, reply_tokens=options.chapter_reply_tokens
     )

@@ -7,6 +7,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -36,8 +37,14 @@ SECURITY_HEADERS = {
 }
 
 _hasher = PasswordHasher()
-# Verified when the name is unknown, so a wrong name takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the name is unknown, so a wrong name takes as long as a wrong password.
+
+    Made on first use, not at import: one argon2 hash costs every CLI command 0.2 s."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class PasswordTooShort(HearingsError, ValueError):
@@ -53,7 +60,7 @@ def hash_password(password: str) -> str:
 def verify_password(stored_hash: str | None, password: str) -> tuple[bool, str | None]:
     """(matches, a new hash when the stored one uses outdated parameters)."""
     try:
-        _hasher.verify(stored_hash or _DUMMY_HASH, password)
+        _hasher.verify(stored_hash or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False, None
     if stored_hash is None:

@@ -163,7 +163,7 @@ def finish_stage_run(
     run.fingerprint = result.fingerprint or None
     run.tokens_in = result.usage.tokens_in
     run.tokens_out = result.usage.tokens_out
-    run.cost_usd = result.usage.cost_usd
+    run.cost_usd = result.usage.known_cost_usd
     run.error = note
 
 
@@ -176,7 +176,7 @@ def fail_stage_run(
     run.error = error[:MAX_ERROR_CHARS]
     if usage is not None:
         run.tokens_in, run.tokens_out = usage.tokens_in, usage.tokens_out
-        run.cost_usd = usage.cost_usd
+        run.cost_usd = usage.known_cost_usd
 
 
 def close_interrupted_runs(session: Session, slug: str) -> int:

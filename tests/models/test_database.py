@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import Base, Body, Chapter, Hearing, Person, TranscriptLine
 from models.db import (
+    SCHEMA_HEAD,
     DatabaseNotMigrated,
     current_revision,
     ensure_migrated,
@@ -32,6 +33,11 @@ def test_migrations_create_the_schema_the_models_describe(database_url: str) -> 
         )
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+def test_the_head_every_command_checks_is_alembics() -> None:
+    # Commands compare against the constant to skip importing Alembic at start-up.
+    assert head_revision() == SCHEMA_HEAD
 
 
 def test_unmigrated_database_says_to_run_upgrade(database_url: str) -> None:

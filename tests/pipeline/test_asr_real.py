@@ -92,6 +92,18 @@ def test_a_rerun_gives_the_same_words_and_times(
     assert runs[0].segments and runs[1] == runs[0]
 
 
+def test_the_batch_size_changes_no_word_or_time(
+    real_asr: AsrSettings, sample_speech: np.ndarray, say
+) -> None:
+    audio = np.concatenate([sample_speech, say(NUMBERS), sample_speech])
+    one, four = (
+        transcribe(audio, real_asr.model_copy(update={"batch_size": size}), batched=True)
+        for size in (1, 4)
+    )
+
+    assert len(one.segments) > 3 and four == one
+
+
 def test_real_speech_is_transcribed_with_timed_words(
     real_asr: AsrSettings, sample_speech: np.ndarray
 ) -> None:

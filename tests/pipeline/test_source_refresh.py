@@ -3,6 +3,7 @@ captions beside a URL are fetched, and a file that is not media is refused up fr
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -67,6 +68,26 @@ def test_the_stored_media_is_a_copy_not_a_link(context, local_source: Path, clip
     assert stored.read_bytes() == clip_mp4
     assert not run(context, "acquire", source=str(local_source)).skipped  # and it is read again
     assert stored.read_bytes() == clip_mp4 + b"\0" * 64
+
+
+def test_new_media_under_the_old_captions_is_said(
+    context, local_source: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    run(context, "acquire", source=str(local_source))
+    with local_source.open("ab") as handle:  # a re-cut video, the same captions file
+        handle.write(b"\0" * 64)
+
+    with caplog.at_level(logging.WARNING, logger="pipeline.acquire_stage"):
+        run(context, "acquire", source=str(local_source))
+    assert "the media changed but its captions did not" in caplog.text
+
+    caplog.clear()
+    with local_source.open("ab") as handle:
+        handle.write(b"\0" * 64)
+    local_source.with_suffix(".vtt").write_text(CORRECTED)  # both new: nothing to say
+    with caplog.at_level(logging.WARNING, logger="pipeline.acquire_stage"):
+        run(context, "acquire", source=str(local_source))
+    assert "captions did not" not in caplog.text
 
 
 def test_captions_beside_a_media_url_are_fetched(

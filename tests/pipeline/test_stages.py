@@ -101,6 +101,14 @@ def test_the_fingerprint_follows_the_model_files_not_their_folder(
     assert not run(with_asr(context, model=str(moved)), "transcribe").skipped
 
 
+def test_a_new_batch_size_keeps_the_transcript(context: HearingContext, speech_wav: Path) -> None:
+    run_all(context, str(speech_wav))
+
+    # Speed and memory only: each chunk is decoded alone (test_asr_real checks the words).
+    assert run(with_asr(context, batch_size=1), "transcribe").skipped
+    assert not run(with_asr(context, chunk_seconds=10), "transcribe").skipped
+
+
 def test_a_changed_decoding_guard_reruns_transcribe_and_what_follows(
     context: HearingContext, speech_wav: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

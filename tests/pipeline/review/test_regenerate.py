@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import pytest
 
 from pipeline.config import load_settings
-from tests.pipeline.review.conftest import SLUG, ReviewClient, ReviewEnv
+from tests.pipeline.review.conftest import SLUG, ReviewClient, ReviewEnv, make_env
 from tests.pipeline.review.snapshot import chapters, edits, snapshot, speakers
 from tests.support.fake_openai import FakeOpenAI, FakeReply
+from tests.support.llm_profiles import ServerProfile
 
 BASE = f"/hearings/{SLUG}"
 PROPOSAL = {
@@ -96,3 +97,26 @@ def test_without_an_llm_regenerating_says_how_to_configure_one(
     first = chapters(env.factory, env.hearing_id)[0]
     response = client.change(f"{BASE}/chapters/{first.id}/regenerate")
     assert response.status_code == 422 and "HEARINGS_LLM__BASE_URL" in response.text
+
+
+def test_a_long_chapter_is_abridged_by_the_servers_own_token_count(
+    sqlite_url: str, settings
+) -> None:
+    # A server whose tokens are 1.5 characters and whose context is 2048: a chapter cut
+    # at 4 characters a token would overflow it.
+    env = make_env(sqlite_url, settings, line_count=400, chapter_count=2)
+    profile = ServerProfile(tokenize=True, characters_per_token=1.5, context_tokens=2048)
+    with FakeOpenAI(profile=profile) as server:
+        env.settings = load_settings(
+            llm={"base_url": server.base_url, "api_key": "sk-test", "context_tokens": 2048}
+        )
+        server.script(FakeReply.json(PROPOSAL))
+        with env.client() as client:
+            client.login()
+            first = chapters(env.factory, env.hearing_id)[0]
+            response = client.change(f"{BASE}/chapters/{first.id}/regenerate")
+
+    assert response.status_code == 200, response.text
+    assert "Chair opens the budget hearing" in response.text
+    [request] = server.requests
+    assert request.tokens_in <= 2048
