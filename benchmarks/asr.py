@@ -44,7 +44,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.asr import load_model, transcribe
-from pipeline.audio import SAMPLE_RATE, extract_audio, load_audio, wav_seconds
+from pipeline.audio import SAMPLE_RATE, extract_audio, load_audio, read_chunks, wav_seconds
 from pipeline.config import AsrSettings, DiarizationSettings, get_settings
 from pipeline.devices import resolve_device
 from pipeline.diarization import diarize, load_pipeline
@@ -71,6 +71,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--diarization", help="pyannote pipeline name or folder (real weights)")
     parser.add_argument("--full-size-diarization", action="store_true")
     parser.add_argument("--skip-diarization", action="store_true")
+    parser.add_argument("--wav", type=Path, help=argparse.SUPPRESS)  # a child's built audio
     parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "asr-bench")
     return parser.parse_args()
 
@@ -122,6 +123,11 @@ def write_wav(audio: np.ndarray, path: Path) -> Path:
     return path
 
 
+def first_seconds(wav: Path, seconds: float = 30) -> np.ndarray:
+    """The start of the audio, for a warm-up that reads no more than it needs."""
+    return next(read_chunks(wav, seconds)).samples
+
+
 def reset_peak_memory() -> None:
     """Linux: restart the process's peak resident set from its current size."""
     Path("/proc/self/clear_refs").write_text("5")
@@ -146,7 +152,7 @@ def run_asr(args: argparse.Namespace, wav: Path, model: str) -> dict[str, object
         batched=batched,
     )
     load_model(settings.model, resolve_device(args.device), settings.compute_type)
-    transcribe(load_audio(wav)[: 30 * SAMPLE_RATE], settings)  # warm-up
+    transcribe(first_seconds(wav), settings)  # warm-up
     reset_peak_memory()
     seconds, transcript = timed(lambda: transcribe_wav(wav, settings, []))
     words = sum(len(segment.words) for segment in transcript.segments)
@@ -164,7 +170,7 @@ def run_diarization(args: argparse.Namespace, wav: Path, work: Path) -> dict[str
         name = str(folder)
     token = get_settings().diarization.hf_token
     settings = DiarizationSettings(pipeline=name, device=args.device, hf_token=token)
-    diarize(load_audio(wav)[: 30 * SAMPLE_RATE], settings)  # warm-up
+    diarize(first_seconds(wav), settings)  # warm-up
     reset_peak_memory()
     seconds, diarization = timed(lambda: diarize_wav(wav, settings))
     load_pipeline.cache_clear()
@@ -172,12 +178,15 @@ def run_diarization(args: argparse.Namespace, wav: Path, work: Path) -> dict[str
     return {"step": step, "seconds": seconds, "peak_memory_mb": peak_memory_mb()}
 
 
-def in_child_processes(modes: list[str]) -> list[dict[str, object]]:
-    """Each decoder in a fresh process, so that each peak memory is its own."""
+def in_child_processes(wav: Path, modes: list[str]) -> list[dict[str, object]]:
+    """Each decoder in a fresh process on the WAV built here, so that each peak memory is
+    the step's own and not the building of the audio."""
     rows = []
     for mode in modes:
-        argv = [arg for arg in sys.argv[1:] if arg not in ("both", "--mode")]
-        command = [sys.executable, "-m", "benchmarks.asr", *argv, "--mode", mode]
+        given = sys.argv[1:]
+        at = given.index("--mode") if "--mode" in given else len(given)
+        argv = given[:at] + given[at + 2 :]  # without "--mode X"
+        command = [sys.executable, "-m", "benchmarks.asr", *argv, "--mode", mode, "--wav", str(wav)]
         if mode == "sequential":
             command.append("--skip-diarization")  # the diarization is timed once, with batched
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
@@ -202,14 +211,15 @@ def main() -> None:
     args = arguments()
     args.work_dir.mkdir(parents=True, exist_ok=True)
     model = whisper_model(args, args.work_dir)
-    if args.mode == "both":
+    if args.wav is None:  # build the audio here, measure in children
         wav = write_wav(audio_of(args, args.work_dir), args.work_dir / "bench-audio.wav")
-        rows = in_child_processes(["batched", "sequential"])
+        modes = ["batched", "sequential"] if args.mode == "both" else [args.mode]
+        rows = in_child_processes(wav, modes)
     else:
-        wav = write_wav(audio_of(args, args.work_dir), args.work_dir / f"bench-{args.mode}.wav")
+        wav = args.wav
         rows = [run_asr(args, wav, model)]
-    if not (args.skip_diarization or args.mode == "both"):
-        rows.append(run_diarization(args, wav, args.work_dir))
+        if not args.skip_diarization:
+            rows.append(run_diarization(args, wav, args.work_dir))
     duration = wav_seconds(wav)
     print_rows(rows, duration, f"{duration / 60:.1f} min of audio, {model}, device {args.device}")
     figures = {"benchmark": "asr", "minutes": round(duration / 60, 2), "model": model}

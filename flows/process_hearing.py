@@ -30,7 +30,7 @@ from flows.stage_task import stage_task
 from flows.store_stage import STORE_STAGE
 from models import HearingStatus
 from pipeline.artifacts import remove_partial_files
-from pipeline.chapters.step import ChaptererChoice
+from pipeline.chapters.options import ChaptererChoice
 from pipeline.config import Settings, get_settings
 from pipeline.errors import HearingsError
 from pipeline.llm import LlmUnavailable

@@ -20,7 +20,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-import yt_dlp
 
 from pipeline.artifacts import file_sha256, write_atomic
 from pipeline.audio import check_media_file, media_duration
@@ -280,6 +279,8 @@ def download_with_ytdlp(
     network: NetworkSettings | None = None,
 ) -> Fetched:
     """Best audio (or best) of a page yt-dlp understands, plus English captions if any."""
+    import yt_dlp  # 0.4 s of imports that only a site download needs
+
     options = _ytdlp_options(folder, progress, network or NetworkSettings())
     try:
         with yt_dlp.YoutubeDL(options) as downloader:

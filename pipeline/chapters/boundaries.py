@@ -14,6 +14,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,8 +30,11 @@ from pipeline.chapters.render import (
 )
 from pipeline.chapters.tiling import Proposal
 from pipeline.chapters.tokens import TokenCounter
-from pipeline.llm import SHRINKABLE_ERRORS, LlmClient
+from pipeline.llm import SHRINKABLE_ERRORS
 from pipeline.schemas import ChapterKind, Line, TokenUsage
+
+if TYPE_CHECKING:
+    from pipeline.llm import LlmClient
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pipeline.chapters.boundaries import propose_starts
 from pipeline.chapters.options import ChapteringOptions
@@ -15,8 +16,10 @@ from pipeline.chapters.summary import summarize_hearing
 from pipeline.chapters.tiling import Span, enforce_invariants
 from pipeline.chapters.tokens import TokenCounter
 from pipeline.chapters.writing import write_chapters
-from pipeline.llm import LlmClient
 from pipeline.schemas import Chapter, Chapters, Line, Provenance, TokenUsage
+
+if TYPE_CHECKING:
+    from pipeline.llm import LlmClient
 
 TASKS = ("boundaries", "chapter", "summary")
 

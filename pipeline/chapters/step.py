@@ -18,7 +18,7 @@ from pipeline.chapters.render import SpeakerDirectory, prompt_samples
 from pipeline.chapters.tokens import counter_for
 from pipeline.config import LlmSettings
 from pipeline.errors import HearingsError
-from pipeline.llm import LlmClient, LlmError, LlmUnavailable
+from pipeline.llm import LlmError, LlmUnavailable
 from pipeline.llm.endpoint import is_openai
 from pipeline.schemas import Chapters, Lines, SpeakerIdentities
 from pipeline.stages import FellBack, Stage, StageCall, StageDeclaration, run_stage
@@ -90,6 +90,8 @@ def _chapter_stage(call: StageCall) -> Chapters:
     if resolve_chapterer(chapterer, call.settings.llm) == "offline":
         return chapter_offline(lines, speakers, options)
     llm = call.settings.llm
+    from pipeline.llm import LlmClient  # openai: only when the LLM writes the chapters
+
     client = LlmClient(llm, call.settings.data_dir / LLM_CACHE_FOLDER)
     counter = counter_for(client, is_openai(llm.base_url), prompt_samples(lines))
     try:

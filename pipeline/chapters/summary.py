@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,8 +24,10 @@ from pipeline.chapters.prompts import Prompt
 from pipeline.chapters.render import transcript_text
 from pipeline.chapters.tiling import span_seconds
 from pipeline.chapters.tokens import TokenCounter
-from pipeline.llm import LlmClient
 from pipeline.schemas import Chapter, ChapterKind, Line, TokenUsage
+
+if TYPE_CHECKING:
+    from pipeline.llm import LlmClient
 
 # The list may cost the larger of these: the floor holds ~100 chapters with summaries.
 OUTLINE_MIN_TOKENS = 8000

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -33,8 +33,11 @@ from pipeline.chapters.prompts import Prompt
 from pipeline.chapters.render import SpeakerDirectory, chapter_text, speaker_list
 from pipeline.chapters.tiling import Span
 from pipeline.chapters.tokens import TokenCounter
-from pipeline.llm import SHRINKABLE_ERRORS, LlmClient, LlmTruncated
+from pipeline.llm import SHRINKABLE_ERRORS, LlmTruncated
 from pipeline.schemas import ChapterKind, Line, TokenUsage
+
+if TYPE_CHECKING:
+    from pipeline.llm import LlmClient
 
 log = logging.getLogger(__name__)
 # Title, 1–3 sentences and 3–5 bullets take about 250 tokens; the rest is headroom.

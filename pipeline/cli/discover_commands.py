@@ -8,10 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.discovery import discover_on_legistar
 from pipeline.cli.common import DATE_FORMATS, as_date, console, load_settings_or_fail, open_database
 from pipeline.sources.events import NEW_YORK
-from pipeline.sources.legistar import require_token
 from pipeline.store.hearings import DiscoveryReport
 
 
@@ -34,6 +32,9 @@ def discover_command(
     ] = None,
 ) -> None:
     """Find hearings on the Legistar calendar, store them and list those ready to process."""
+    from flows.discovery import discover_on_legistar  # httpx: not on show/status's path
+    from pipeline.sources.legistar import require_token
+
     settings = load_settings_or_fail()
     require_token(settings.legistar)
     factory = open_database(settings)

@@ -18,7 +18,6 @@ from pipeline.sources.bundled_roster import (
     load_bundled_roster,
     read_places,
 )
-from pipeline.sources.legistar import LegistarClient
 from pipeline.store.roster import upsert_roster
 
 app = typer.Typer(help="The council roster: committees, members, chairs.", no_args_is_help=True)
@@ -28,6 +27,8 @@ DEFAULT_ACTIVE_SINCE = datetime(2022, 1, 1)
 def _from_legistar(settings: Settings, active_since: datetime) -> BundledRoster:
     places_file = BUNDLED_ROSTER_DIR / "districts.csv"
     places = read_places(places_file) if places_file.is_file() else {}
+    from pipeline.sources.legistar import LegistarClient  # httpx: not on show/status's path
+
     with LegistarClient(settings.legistar, network=settings.network) as client:
         return BundledRoster(
             bodies=client.bodies(),

@@ -11,9 +11,13 @@
   cache keyed by (model, prompt file hash, input hash) makes a re-run free.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from pipeline.llm.accounting import price_usage
 from pipeline.llm.cache import Prompt, ReplyCache, cache_key
-from pipeline.llm.client import LlmClient, LlmReply
 from pipeline.llm.errors import (
     SHRINKABLE_ERRORS,
     LlmContextOverflow,
@@ -24,6 +28,20 @@ from pipeline.llm.errors import (
     LlmUnavailable,
 )
 from pipeline.llm.parsing import describe_validation_error, parse_reply
+
+if TYPE_CHECKING:
+    from pipeline.llm.client import LlmClient, LlmReply
+
+# The client imports openai (1.5 s): loaded when first asked for, so that commands and
+# fingerprints that never call a model (a no-op re-ingest, `show`) do not pay for it.
+_LAZY = {"LlmClient": "pipeline.llm.client", "LlmReply": "pipeline.llm.client"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "SHRINKABLE_ERRORS",

@@ -15,17 +15,20 @@ import logging
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.chapters.prompts import Prompt, load_prompt
 from pipeline.config import Settings
-from pipeline.llm import LlmClient, LlmInvalidOutput, LlmRefusal, LlmTruncated
+from pipeline.llm import LlmInvalidOutput, LlmRefusal, LlmTruncated
 from pipeline.roster import RosterMember
 from pipeline.schemas import TokenUsage
 from pipeline.speakers.identify import Proposal
 from pipeline.speakers.turns import Transcript
+
+if TYPE_CHECKING:
+    from pipeline.llm import LlmClient
 
 log = logging.getLogger(__name__)
 TASK = "speakers"
@@ -149,5 +152,7 @@ def llm_namer(settings: Settings, labels_per_call: int = 10) -> LlmNamer | None:
     """The second pass when an LLM is configured, else None (rules only)."""
     if not settings.llm.configured:
         return None
+    from pipeline.llm import LlmClient  # openai: only when the LLM names speakers
+
     client = LlmClient(settings.llm, settings.data_dir / CACHE_FOLDER)
     return LlmNamer(client, load_prompt(PROMPT_NAME), labels_per_call)

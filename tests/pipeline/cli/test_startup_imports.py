@@ -13,7 +13,18 @@ from pathlib import Path
 from tests.conftest import REPO_ROOT
 
 HEAVY = ("torch", "pyannote", "openai", "prefect", "faster_whisper", "ctranslate2", "av",
-         "yt_dlp", "lightning", "numpy")  # fmt: skip
+         "yt_dlp", "lightning", "numpy", "alembic", "httpx", "jinja2")  # fmt: skip
+# What a re-ingest that finds every stage fresh must not pay for: the LLM client, the site
+# downloader, the diarizer.
+NOT_ON_THE_FLOW_PATH = ("torch", "pyannote", "openai", "yt_dlp", "lightning")
+FLOW_PROBE = """
+import json, sys
+import flows.process_hearing
+from pipeline.stages import DECLARATIONS, declared
+for key in DECLARATIONS:
+    declared(key)
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+"""
 PROBE = """
 import json, sys
 from typer.testing import CliRunner
@@ -42,3 +53,14 @@ def test_show_and_status_import_no_model_llm_or_prefect_library(isolated_setting
     assert "no hearing 'no-such-hearing'" in str(
         imports_of(["show", "no-such-hearing"], isolated_settings)["output"]
     )
+
+
+def test_the_flow_and_every_stage_declaration_import_no_llm_downloader_or_diarizer() -> None:
+    environment = os.environ | {"PYTHONPATH": str(REPO_ROOT)}
+    completed = subprocess.run(
+        [sys.executable, "-c", FLOW_PROBE], env=environment, capture_output=True, text=True,
+        check=True, timeout=300,
+    )  # fmt: skip
+    loaded = set(json.loads(completed.stdout.strip().splitlines()[-1]))
+    assert "prefect" in loaded and "faster_whisper" in loaded  # the probe did import the line
+    assert loaded.isdisjoint(NOT_ON_THE_FLOW_PATH), loaded & set(NOT_ON_THE_FLOW_PATH)
