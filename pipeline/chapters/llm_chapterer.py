@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.chapters.boundaries import propose_starts
+from pipeline.chapters.offline import OFFLINE_GENERATOR, OFFLINE_VERSION, write_offline
 from pipeline.chapters.options import ChapteringOptions
 from pipeline.chapters.people import chapter_people
 from pipeline.chapters.prompts import Prompt, load_prompt
 from pipeline.chapters.render import SpeakerDirectory
-from pipeline.chapters.segmentation import best_split
+from pipeline.chapters.segmentation import TermWeights, best_split
 from pipeline.chapters.summary import summarize_hearing
 from pipeline.chapters.tiling import Span, enforce_invariants
 from pipeline.chapters.tokens import TokenCounter
-from pipeline.chapters.writing import write_chapters
+from pipeline.chapters.writing import ChapterText, write_chapters
 from pipeline.schemas import Chapter, Chapters, Line, Provenance, TokenUsage
 
 if TYPE_CHECKING:
     from pipeline.llm import LlmClient
 
+log = logging.getLogger(__name__)
 TASKS = ("boundaries", "chapter", "summary")
 
 
@@ -70,6 +73,46 @@ def llm_spans(
     return spans, usage
 
 
+def written_chapter(
+    span: Span,
+    text: ChapterText,
+    lines: Sequence[Line],
+    speakers: SpeakerDirectory,
+    provenance: Provenance,
+) -> Chapter:
+    return Chapter(
+        start_line=span.start_line,
+        stop_line=span.stop_line,
+        kind=span.kind,
+        title=text.title.strip(),
+        summary=text.summary_with_names().strip(),
+        bullets=[bullet.strip() for bullet in text.bullets],
+        people=chapter_people(
+            span.kind, lines[span.start_line : span.stop_line], speakers, **text.people_named()
+        ),
+        provenance=provenance,
+    )
+
+
+def offline_stand_in(
+    span: Span, lines: Sequence[Line], speakers: SpeakerDirectory, weights: TermWeights
+) -> Chapter:
+    """A chapter the model could not write, in its own words, marked as the offline writer's
+    (its generator says so in review); the LLM's boundaries and kind stay."""
+    title, summary, bullets = write_offline(span, lines, speakers, weights)
+    log.warning("chapter at line %d is written from its own words instead", span.start_line)
+    return Chapter(
+        start_line=span.start_line,
+        stop_line=span.stop_line,
+        kind=span.kind,
+        title=title,
+        summary=summary,
+        bullets=bullets,
+        people=chapter_people(span.kind, lines[span.start_line : span.stop_line], speakers),
+        provenance=Provenance(generator=OFFLINE_GENERATOR, prompt_version=OFFLINE_VERSION),
+    )
+
+
 def chapter_with_llm(
     lines: Sequence[Line],
     speakers: SpeakerDirectory,
@@ -95,22 +138,11 @@ def chapter_with_llm(
         generator=client.settings.model_for("chapter"),
         prompt_version=f"{prompts.boundaries.version}+{prompts.chapter.version}",
     )
+    weights = TermWeights.of(lines) if None in texts else None
     chapters = [
-        Chapter(
-            start_line=span.start_line,
-            stop_line=span.stop_line,
-            kind=span.kind,
-            title=text.title.strip(),
-            summary=text.summary_with_names().strip(),
-            bullets=[bullet.strip() for bullet in text.bullets],
-            people=chapter_people(
-                span.kind,
-                lines[span.start_line : span.stop_line],
-                speakers,
-                **text.people_named(),
-            ),
-            provenance=provenance,
-        )
+        written_chapter(span, text, lines, speakers, provenance)
+        if text is not None or weights is None
+        else offline_stand_in(span, lines, speakers, weights)
         for span, text in zip(spans, texts, strict=True)
     ]
     summary, summary_usage = summarize_hearing(

@@ -33,9 +33,7 @@ def labels_named(
     names: Sequence[str], labels: Sequence[str], speakers: SpeakerDirectory
 ) -> set[str]:
     """The labels whose display names are among `names` (spelling and titles aside)."""
-    return {
-        label for label in labels for name in names if names_one(speakers.name(label), name)
-    }
+    return {label for label in labels for name in names if names_one(speakers.name(label), name)}
 
 
 def names_one(display_name: str, said: str) -> bool:

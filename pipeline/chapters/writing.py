@@ -13,8 +13,10 @@ schema is built for the batch, so it holds exactly the chapters asked for, in or
 JSON-schema mode the server enforces it, and in every mode pydantic rejects a missing,
 extra or wrong-kind entry, which the client re-asks once before failing. A batch whose
 reply was cut at its limit, or which overflowed the model's context, is written again as
-two halves; a single chapter cut at its limit gets twice the room once, and one that
-overflows the context is shown abridged to half its tokens, once.
+two halves (so is one whose reply stayed off its schema or was refused); a single chapter
+cut at its limit gets twice the room once, and one that overflows the context is shown
+abridged to half its tokens, once. A chapter that still gets no usable text is left to the
+offline writer (llm_chapterer.py), so one bad reply never fails a whole hearing.
 """
 
 from __future__ import annotations
@@ -33,7 +35,14 @@ from pipeline.chapters.prompts import Prompt
 from pipeline.chapters.render import SpeakerDirectory, chapter_text, speaker_list
 from pipeline.chapters.tiling import Span
 from pipeline.chapters.tokens import TokenCounter
-from pipeline.llm import SHRINKABLE_ERRORS, LlmTruncated
+from pipeline.llm import (
+    SHRINKABLE_ERRORS,
+    LlmContextOverflow,
+    LlmError,
+    LlmInvalidOutput,
+    LlmRefusal,
+    LlmTruncated,
+)
 from pipeline.schemas import ChapterKind, Line, TokenUsage
 
 if TYPE_CHECKING:
@@ -162,6 +171,11 @@ def batch_key(position: int) -> str:
     return f"chapter_{position + 1}"
 
 
+# The model answered, but not with a usable text: a smaller batch may help, and one chapter
+# it cannot write is left to the offline writer.
+UNUSABLE_REPLIES = (LlmTruncated, LlmInvalidOutput, LlmRefusal)
+
+
 @lru_cache(maxsize=512)
 def batch_schema(kinds: tuple[ChapterKind, ...]) -> type[BaseModel]:
     """A reply with one entry per chapter asked for, each in its kind's schema."""
@@ -209,34 +223,51 @@ class BatchWriter:
     counter: TokenCounter
     reply_tokens: int
 
-    def __call__(self, batch: Sequence[ChapterView]) -> tuple[list[ChapterText], TokenUsage]:
+    def __call__(self, batch: Sequence[ChapterView]) -> tuple[list[ChapterText | None], TokenUsage]:
         try:
-            return write_batch(
-                batch, self.speakers, self.client, self.prompt, reply_tokens=self.reply_tokens
-            )
-        except SHRINKABLE_ERRORS as error:
+            return self._write(batch, self.reply_tokens)
+        except (*SHRINKABLE_ERRORS, *UNUSABLE_REPLIES) as error:
             if len(batch) > 1:
                 log.warning("%s; writing %d chapters in two halves", error, len(batch))
                 middle = len(batch) // 2
                 first, first_usage = self(batch[:middle])
                 second, second_usage = self(batch[middle:])
-                return first + second, first_usage + second_usage
+                return first + second, error.usage + first_usage + second_usage
+            return self._once_more(batch[0], error)
+
+    def _write(
+        self, batch: Sequence[ChapterView], reply_tokens: int
+    ) -> tuple[list[ChapterText | None], TokenUsage]:
+        texts, usage = write_batch(
+            batch, self.speakers, self.client, self.prompt, reply_tokens=reply_tokens
+        )
+        return list(texts), usage
+
+    def _once_more(
+        self, view: ChapterView, error: LlmError
+    ) -> tuple[list[ChapterText | None], TokenUsage]:
+        """One chapter the model could not write: once more with what may cure it (twice the
+        room, or the chapter abridged to half); after that, no text (`None`), so that one
+        chapter leaves it to the offline writer rather than failing the whole hearing."""
+        if isinstance(error, LlmContextOverflow) and view.tokens < 400:
+            raise error  # a context this small is a setting to fix, not a chapter to skip
+        try:
             if isinstance(error, LlmTruncated):
                 log.warning("%s; writing the chapter once more with twice the room", error)
-                return write_batch(
-                    batch, self.speakers, self.client, self.prompt,
-                    reply_tokens=2 * self.reply_tokens,
-                )  # fmt: skip
-            if batch[0].tokens < 400:
-                raise
-            log.warning("%s; showing the chapter abridged to half", error)
-            view = batch[0]
-            smaller = chapter_view(
-                view.span, self.lines, self.speakers, self.counter, view.tokens // 2
-            )
-            return write_batch(
-                [smaller], self.speakers, self.client, self.prompt, reply_tokens=self.reply_tokens
-            )
+                texts, usage = self._write([view], 2 * self.reply_tokens)
+            elif isinstance(error, LlmContextOverflow):
+                log.warning("%s; showing the chapter abridged to half", error)
+                smaller = chapter_view(
+                    view.span, self.lines, self.speakers, self.counter, view.tokens // 2
+                )
+                texts, usage = self._write([smaller], self.reply_tokens)
+            else:
+                texts, usage = [None], TokenUsage()
+                log.warning("%s", error)
+            return texts, error.usage + usage
+        except (*SHRINKABLE_ERRORS, *UNUSABLE_REPLIES) as again:
+            log.warning("%s", again)
+            return [None], error.usage + again.usage
 
 
 def write_chapters(
@@ -247,8 +278,9 @@ def write_chapters(
     prompt: Prompt,
     counter: TokenCounter,
     options: ChapteringOptions,
-) -> tuple[list[ChapterText], TokenUsage]:
-    """Texts for all spans, in order; batches are written in parallel (the client bounds it)."""
+) -> tuple[list[ChapterText | None], TokenUsage]:
+    """Texts for all spans, in order (`None` where the model could not write one); batches
+    are written in parallel (the client bounds it)."""
     views = [
         chapter_view(span, lines, speakers, counter, options.max_chapter_tokens) for span in spans
     ]

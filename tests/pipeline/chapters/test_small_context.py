@@ -113,17 +113,17 @@ def test_a_batch_cut_at_its_limit_is_written_again_in_halves(
 def test_a_failed_run_reports_the_tokens_it_spent(
     serve: Serve, short_hearing: SyntheticHearing
 ) -> None:
-    def refuse_writing(request: ReceivedRequest) -> FakeReply:
-        if request.schema_name == "ChapterTexts":
+    def refuse_the_summary(request: ReceivedRequest) -> FakeReply:
+        if request.schema_name == "HearingSummary":
             return FakeReply(refusal="No.")
         return ScriptedModel()(request)
 
-    server = serve(ServerProfile(tokenize=True), refuse_writing)
+    server = serve(ServerProfile(tokenize=True), refuse_the_summary)
     with pytest.raises(LlmRefusal) as raised:
         run_chapter(store_hearing(short_hearing))
     spent = raised.value.usage
-    assert spent.calls == len(server.requests) == 2
-    assert spent.tokens_in == server.tokens_received and spent.unpriced_calls == 2
+    assert spent.calls == len(server.requests) == 3  # boundaries, writing, the refused summary
+    assert spent.tokens_in == server.tokens_received and spent.unpriced_calls == 3
 
 
 def test_the_cli_says_what_a_failed_run_spent(
