@@ -47,12 +47,9 @@ from pipeline.asr import load_model, transcribe
 from pipeline.audio import SAMPLE_RATE, extract_audio, load_audio, read_chunks, wav_seconds
 from pipeline.config import AsrSettings, DiarizationSettings, get_settings
 from pipeline.devices import resolve_device
-from pipeline.diarization import diarize, load_pipeline
 from pipeline.long_audio import diarize_wav, transcribe_wav
-from pipeline.testing.tiny_pyannote import build_tiny_pyannote
-from pipeline.testing.tiny_whisper import LARGE_V3, LARGE_V3_TURBO, TINY, build_tiny_whisper
 
-SHAPES = {"tiny": TINY, "large-v3": LARGE_V3, "large-v3-turbo": LARGE_V3_TURBO}
+SHAPES = {"tiny": "TINY", "large-v3": "LARGE_V3", "large-v3-turbo": "LARGE_V3_TURBO"}
 console = Console()
 
 
@@ -103,7 +100,11 @@ def whisper_model(args: argparse.Namespace, work: Path) -> str:
     script = " ".join(f"word{index}" for index in range(args.tokens_per_window))
     folder = work / f"whisper-{args.random}-{args.tokens_per_window}"
     if not (folder / "model.bin").exists():
-        build_tiny_whisper(folder, script, shape=SHAPES[args.random])
+        # ctranslate2's converter imports torch (~400 MB): only when a model is built here.
+        from pipeline.testing import tiny_whisper
+
+        shape = getattr(tiny_whisper, SHAPES[args.random])
+        tiny_whisper.build_tiny_whisper(folder, script, shape=shape)
     return str(folder)
 
 
@@ -162,6 +163,11 @@ def run_asr(args: argparse.Namespace, wav: Path, model: str) -> dict[str, object
 
 
 def run_diarization(args: argparse.Namespace, wav: Path, work: Path) -> dict[str, object]:
+    # torch and pyannote add ~400 MB to a process: imported only when diarization is measured,
+    # as the transcribe stage never imports them.
+    from pipeline.diarization import diarize, load_pipeline
+    from pipeline.testing.tiny_pyannote import build_tiny_pyannote
+
     name = args.diarization
     if name is None:
         folder = work / ("pyannote-full" if args.full_size_diarization else "pyannote-tiny")
