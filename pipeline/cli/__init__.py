@@ -11,23 +11,7 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli import (
-    config_commands,
-    db_commands,
-    flow_commands,
-    review_commands,
-    roster_commands,
-    server_commands,
-)
-from pipeline.cli.chapter_command import chapter
 from pipeline.cli.common import HearingsGroup, console
-from pipeline.cli.delete_command import delete
-from pipeline.cli.demo_command import demo
-from pipeline.cli.discover_commands import discover_command
-from pipeline.cli.publish_commands import publish, search_command
-from pipeline.cli.show_command import show
-from pipeline.cli.speakers_command import speakers
-from pipeline.cli.transcribe_command import transcribe
 
 # When Prefect does start a temporary server (a Prefect imported before the CLI chose the
 # shared local one), a busy machine needs longer than its 20 s default.
@@ -60,19 +44,26 @@ def main(
     """Turn public-hearing videos into chaptered, speaker-attributed guides."""
 
 
-app.add_typer(config_commands.app, name="config")
-app.add_typer(db_commands.app, name="db")
-app.command("demo")(demo)
-app.command("chapter")(chapter)
-app.add_typer(roster_commands.app, name="roster")
-app.add_typer(server_commands.app, name="server")
-app.command("discover")(discover_command)
-app.command("transcribe")(transcribe)
-flow_commands.register(app)
-app.command("show")(show)
-app.command("delete")(delete)
-app.command("speakers")(speakers)
-app.command("review")(review_commands.review)
-app.add_typer(review_commands.editor_app, name="editor")
-app.command("publish")(publish)
-app.command("search")(search_command)
+# Each command's module is imported only when that command runs (or `--help` lists it):
+# `hearings status` then pays for its own imports, not for every other command's.
+HearingsGroup.lazy_commands = {
+    "config": "pipeline.cli.config_commands:app",
+    "db": "pipeline.cli.db_commands:app",
+    "demo": "pipeline.cli.demo_command:demo",
+    "chapter": "pipeline.cli.chapter_command:chapter",
+    "roster": "pipeline.cli.roster_commands:app",
+    "server": "pipeline.cli.server_commands:app",
+    "discover": "pipeline.cli.discover_commands:discover_command",
+    "transcribe": "pipeline.cli.transcribe_command:transcribe",
+    "ingest": "pipeline.cli.flow_commands:ingest",
+    "nightly": "pipeline.cli.flow_commands:nightly",
+    "backfill": "pipeline.cli.flow_commands:backfill",
+    "status": "pipeline.cli.flow_commands:status",
+    "show": "pipeline.cli.show_command:show",
+    "delete": "pipeline.cli.delete_command:delete",
+    "speakers": "pipeline.cli.speakers_command:speakers",
+    "review": "pipeline.cli.review_commands:review",
+    "editor": "pipeline.cli.review_commands:editor_app",
+    "publish": "pipeline.cli.publish_commands:publish",
+    "search": "pipeline.cli.publish_commands:search_command",
+}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from datetime import date, datetime
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import click
 import typer
@@ -39,13 +40,39 @@ def fail(message: str) -> NoReturn:
 
 class HearingsGroup(TyperGroup):
     """The command group: an error the user can fix (`HearingsError`), from any command,
-    ends as one red line and exit status 1; any other error is a bug and keeps its traceback."""
+    ends as one red line and exit status 1; any other error is a bug and keeps its traceback.
+
+    `lazy_commands` maps a command name to "module:attribute" (a function or a Typer app),
+    imported only when the command is asked for."""
+
+    lazy_commands: ClassVar[dict[str, str]] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*super().list_commands(ctx), *self.lazy_commands]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy_commands:
+            return _load_command(cmd_name, self.lazy_commands[cmd_name])
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except HearingsError as error:
             fail(str(error))
+
+
+def _load_command(name: str, target: str) -> click.Command:
+    module, _, attribute = target.partition(":")
+    found = getattr(importlib.import_module(module), attribute)
+    if isinstance(found, typer.Typer):
+        command: click.Command = typer.main.get_group(found)  # no completion options of its own
+    else:
+        single = typer.Typer(add_completion=False)
+        single.command(name)(found)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
 
 
 def as_date(moment: datetime | None) -> date | None:
