@@ -36,7 +36,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +47,7 @@ from pipeline.audio import SAMPLE_RATE, extract_audio, load_audio, read_chunks, 
 from pipeline.config import AsrSettings, DiarizationSettings, get_settings
 from pipeline.devices import resolve_device
 from pipeline.long_audio import diarize_wav, transcribe_wav
+from pipeline.testing.wav import write_wav
 
 SHAPES = {"tiny": "TINY", "large-v3": "LARGE_V3", "large-v3-turbo": "LARGE_V3_TURBO"}
 console = Console()
@@ -112,16 +112,6 @@ def timed(action: callable) -> tuple[float, object]:
     started = time.perf_counter()
     result = action()
     return time.perf_counter() - started, result
-
-
-def write_wav(audio: np.ndarray, path: Path) -> Path:
-    """16-bit mono WAV, as the audio stage writes it."""
-    with wave.open(str(path), "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(SAMPLE_RATE)
-        writer.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
-    return path
 
 
 def first_seconds(wav: Path, seconds: float = 30) -> np.ndarray:
@@ -218,7 +208,7 @@ def main() -> None:
     args.work_dir.mkdir(parents=True, exist_ok=True)
     model = whisper_model(args, args.work_dir)
     if args.wav is None:  # build the audio here, measure in children
-        wav = write_wav(audio_of(args, args.work_dir), args.work_dir / "bench-audio.wav")
+        wav = write_wav(args.work_dir / "bench-audio.wav", audio_of(args, args.work_dir))
         modes = ["batched", "sequential"] if args.mode == "both" else [args.mode]
         rows = in_child_processes(wav, modes)
     else:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.chapters.boundaries import propose_starts
-from pipeline.chapters.offline import OFFLINE_GENERATOR, OFFLINE_VERSION, write_offline
+from pipeline.chapters.offline import offline_chapter
 from pipeline.chapters.options import ChapteringOptions
 from pipeline.chapters.people import chapter_people
 from pipeline.chapters.prompts import Prompt, load_prompt
@@ -99,18 +99,8 @@ def offline_stand_in(
 ) -> Chapter:
     """A chapter the model could not write, in its own words, marked as the offline writer's
     (its generator says so in review); the LLM's boundaries and kind stay."""
-    title, summary, bullets = write_offline(span, lines, speakers, weights)
     log.warning("chapter at line %d is written from its own words instead", span.start_line)
-    return Chapter(
-        start_line=span.start_line,
-        stop_line=span.stop_line,
-        kind=span.kind,
-        title=title,
-        summary=summary,
-        bullets=bullets,
-        people=chapter_people(span.kind, lines[span.start_line : span.stop_line], speakers),
-        provenance=Provenance(generator=OFFLINE_GENERATOR, prompt_version=OFFLINE_VERSION),
-    )
+    return offline_chapter(span, lines, speakers, weights)
 
 
 def chapter_with_llm(

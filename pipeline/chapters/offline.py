@@ -171,6 +171,23 @@ def offline_hearing_summary(
     return " ".join(sentences)
 
 
+def offline_chapter(
+    span: Span, lines: Sequence[Line], speakers: SpeakerDirectory, weights: TermWeights
+) -> Chapter:
+    """One chapter of `span`, written from its own words and marked as the offline writer's."""
+    title, summary, bullets = write_offline(span, lines, speakers, weights)
+    return Chapter(
+        start_line=span.start_line,
+        stop_line=span.stop_line,
+        kind=span.kind,
+        title=title,
+        summary=summary,
+        bullets=bullets,
+        people=chapter_people(span.kind, lines[span.start_line : span.stop_line], speakers),
+        provenance=Provenance(generator=OFFLINE_GENERATOR, prompt_version=OFFLINE_VERSION),
+    )
+
+
 def chapter_offline(
     lines: Sequence[Line], speakers: SpeakerDirectory, options: ChapteringOptions
 ) -> Chapters:
@@ -186,24 +203,11 @@ def chapter_offline(
         min_seconds=options.min_chapter_seconds,
         choose_split=best_split,
     )
-    provenance = Provenance(generator=OFFLINE_GENERATOR, prompt_version=OFFLINE_VERSION)
-    chapters = []
-    for span in spans:
-        typed = replace(span, kind=classify(span, lines, speakers))
-        title, summary, bullets = write_offline(typed, lines, speakers, weights)
-        chapters.append(
-            Chapter(
-                start_line=typed.start_line,
-                stop_line=typed.stop_line,
-                kind=typed.kind,
-                title=title,
-                summary=summary,
-                bullets=bullets,
-                people=chapter_people(
-                    typed.kind, lines[typed.start_line : typed.stop_line], speakers
-                ),
-                provenance=provenance,
-            )
+    chapters = [
+        offline_chapter(
+            replace(span, kind=classify(span, lines, speakers)), lines, speakers, weights
         )
+        for span in spans
+    ]
     summary = offline_hearing_summary(chapters, lines, speakers, weights)
     return Chapters(line_count=len(lines), chapters=chapters, summary=summary)

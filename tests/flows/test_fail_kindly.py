@@ -18,7 +18,7 @@ from pipeline.config import get_settings
 from pipeline.sources.manual import manual_hearing
 from pipeline.stages import Stage
 from pipeline.store.processing import ensure_manual_hearing
-from tests.support.speech import write_wav
+from pipeline.testing.wav import write_wav
 
 pytestmark = pytest.mark.usefixtures("prefect_api_url")
 

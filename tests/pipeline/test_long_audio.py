@@ -13,7 +13,7 @@ import pytest
 from pipeline.audio import SAMPLE_RATE, extract_audio, load_audio, read_chunks
 from pipeline.config import get_settings
 from pipeline.long_audio import VoiceBook, diarize_wav, transcribe_wav
-from tests.support.speech import write_wav
+from pipeline.testing.wav import write_wav
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::RuntimeWarning")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import wave
 from pathlib import Path
 
 import av
@@ -24,15 +23,6 @@ def require_espeak() -> str:
 def speak(text: str, path: Path, voice: str = "en-us") -> Path:
     """A WAV file of `text` read by espeak-ng (22.05 kHz mono)."""
     subprocess.run([require_espeak(), "-v", voice, "-w", str(path), text], check=True)
-    return path
-
-
-def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> Path:
-    with wave.open(str(path), "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(rate)
-        writer.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
     return path
 
 
