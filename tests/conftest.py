@@ -13,7 +13,11 @@ from pipeline.llm.client import forget_learned
 from pipeline.testing.postgres import PostgresCluster, find_postgres_binaries
 
 # Fixtures that tests in several folders share: tiny models and speech, a Legistar server.
-pytest_plugins = ["tests.support.media_fixtures", "tests.support.legistar_fixtures"]
+pytest_plugins = [
+    "tests.support.media_fixtures",
+    "tests.support.legistar_fixtures",
+    "tests.support.llm_fixtures",
+]
 
 # Nothing may reach a model hub or phone home during tests.
 os.environ.update(

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
-from pathlib import Path
-
 import pytest
 from typer.testing import CliRunner
 
@@ -19,24 +15,18 @@ from pipeline.schemas import Chapters
 from tests.pipeline.chapters.conftest import SLUG, run_chapter, store_hearing
 from tests.pipeline.chapters.synthetic import ScriptedModel, SyntheticHearing
 from tests.support.fake_openai import FakeOpenAI, FakeReply, ReceivedRequest
+from tests.support.llm_fixtures import Serve
 from tests.support.llm_profiles import LLAMA_CPP, ServerProfile
-
-Serve = Callable[..., FakeOpenAI]
 
 
 @pytest.fixture
-def serve(isolated_settings: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Serve]:
-    with ExitStack() as stack:
+def serve(serve: Serve) -> Serve:
+    """The shared fake server, answering as the scripted chapter model unless told otherwise."""
 
-        def start(profile: ServerProfile, responder=None, **settings: str) -> FakeOpenAI:  # type: ignore[no-untyped-def]
-            server = stack.enter_context(FakeOpenAI(responder or ScriptedModel(), profile=profile))
-            monkeypatch.setenv("HEARINGS_LLM__BASE_URL", server.base_url)
-            for name, value in settings.items():
-                monkeypatch.setenv(f"HEARINGS_LLM__{name.upper()}", value)
-            get_settings.cache_clear()
-            return server
+    def start(profile: ServerProfile, responder=None, **settings: str) -> FakeOpenAI:  # type: ignore[no-untyped-def]
+        return serve(profile, responder or ScriptedModel(), **settings)
 
-        yield start
+    return start
 
 
 def test_every_call_fits_an_8k_context_and_a_large_one_keeps_the_defaults() -> None:

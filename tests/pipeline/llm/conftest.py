@@ -1,9 +1,7 @@
-"""Fixtures for the LLM client tests: a fake server in a chosen profile, settings pointing at it."""
+"""Fixtures for the LLM client tests: a schema, a prompt, a client (`serve`: tests/support)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -12,10 +10,6 @@ from pydantic import BaseModel, ConfigDict
 from pipeline.chapters.prompts import Prompt, load_prompt
 from pipeline.config import get_settings
 from pipeline.llm import LlmClient
-from tests.support.fake_openai import FakeOpenAI, Responder
-from tests.support.llm_profiles import OPENAI, ServerProfile
-
-Serve = Callable[..., FakeOpenAI]
 
 
 class Verdict(BaseModel):
@@ -26,26 +20,6 @@ class Verdict(BaseModel):
 
 
 GOOD = {"answer": "Yes. It is.", "score": 3}
-
-
-@pytest.fixture
-def serve(isolated_settings: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Serve]:
-    """Starts a fake server with a profile and points HEARINGS_LLM__* (and more) at it."""
-    with ExitStack() as stack:
-
-        def start(
-            profile: ServerProfile = OPENAI,
-            responder: Responder | None = None,
-            **settings: str,
-        ) -> FakeOpenAI:
-            server = stack.enter_context(FakeOpenAI(responder, profile=profile))
-            monkeypatch.setenv("HEARINGS_LLM__BASE_URL", server.base_url)
-            for name, value in settings.items():
-                monkeypatch.setenv(f"HEARINGS_LLM__{name.upper()}", value)
-            get_settings.cache_clear()
-            return server
-
-        yield start
 
 
 @pytest.fixture

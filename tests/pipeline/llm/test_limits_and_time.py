@@ -10,8 +10,9 @@ from pipeline.chapters.prompts import Prompt
 from pipeline.config import LlmSettings, get_settings
 from pipeline.llm import LlmContextOverflow, LlmTruncated, LlmUnavailable, endpoint
 from pipeline.llm.client import learn
-from tests.pipeline.llm.conftest import GOOD, Serve, Verdict, client
+from tests.pipeline.llm.conftest import GOOD, Verdict, client
 from tests.support.fake_openai import FakeReply
+from tests.support.llm_fixtures import Serve
 from tests.support.llm_profiles import ServerProfile
 
 LONG = {"answer": "word " * 400, "score": 1}

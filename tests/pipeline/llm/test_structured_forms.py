@@ -7,8 +7,9 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.chapters.prompts import Prompt
 from pipeline.llm import LlmError
-from tests.pipeline.llm.conftest import GOOD, Serve, Verdict, client
+from tests.pipeline.llm.conftest import GOOD, Verdict, client
 from tests.support.fake_openai import FakeReply
+from tests.support.llm_fixtures import Serve
 from tests.support.llm_profiles import LLAMA_CPP, ServerProfile
 
 
