@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from pipeline.chapters.boundaries import propose_starts
@@ -128,11 +129,11 @@ def chapter_with_llm(
         generator=client.settings.model_for("chapter"),
         prompt_version=f"{prompts.boundaries.version}+{prompts.chapter.version}",
     )
-    weights = TermWeights.of(lines) if None in texts else None
+    weights = cache(lambda: TermWeights.of(lines))  # only for a chapter the model could not write
     chapters = [
         written_chapter(span, text, lines, speakers, provenance)
-        if text is not None or weights is None
-        else offline_stand_in(span, lines, speakers, weights)
+        if text is not None
+        else offline_stand_in(span, lines, speakers, weights())
         for span, text in zip(spans, texts, strict=True)
     ]
     summary, summary_usage = summarize_hearing(

@@ -251,19 +251,19 @@ class BatchWriter:
         chapter leaves it to the offline writer rather than failing the whole hearing."""
         if isinstance(error, LlmContextOverflow) and view.tokens < 400:
             raise error  # a context this small is a setting to fix, not a chapter to skip
+        if not isinstance(error, SHRINKABLE_ERRORS):  # off its schema or refused, re-asked once
+            log.warning("%s", error)
+            return [None], error.usage
         try:
             if isinstance(error, LlmTruncated):
                 log.warning("%s; writing the chapter once more with twice the room", error)
                 texts, usage = self._write([view], 2 * self.reply_tokens)
-            elif isinstance(error, LlmContextOverflow):
+            else:
                 log.warning("%s; showing the chapter abridged to half", error)
                 smaller = chapter_view(
                     view.span, self.lines, self.speakers, self.counter, view.tokens // 2
                 )
                 texts, usage = self._write([smaller], self.reply_tokens)
-            else:
-                texts, usage = [None], TokenUsage()
-                log.warning("%s", error)
             return texts, error.usage + usage
         except (*SHRINKABLE_ERRORS, *UNUSABLE_REPLIES) as again:
             log.warning("%s", again)

@@ -32,7 +32,7 @@ def discover_command(
     ] = None,
 ) -> None:
     """Find hearings on the Legistar calendar, store them and list those ready to process."""
-    from flows.discovery import discover_on_legistar  # httpx: not on show/status's path
+    from flows.discovery import discover_on_legistar  # httpx: not loaded by --help
     from pipeline.sources.legistar import require_token
 
     settings = load_settings_or_fail()

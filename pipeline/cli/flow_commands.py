@@ -41,6 +41,7 @@ from pipeline.store.processing import (
 if TYPE_CHECKING:
     from flows.batch import BatchSummary
     from flows.process_hearing import HearingReport
+    from pipeline.config import Settings
 
 FromStage = Annotated[
     Stage | None,
@@ -158,12 +159,17 @@ def print_summary(summary: BatchSummary) -> None:
     console.print(summary.describe())
 
 
+def _require_legistar_token(settings: Settings) -> None:
+    """At once, before Prefect starts; imported here so `status`, in this module, loads no httpx."""
+    from pipeline.sources.legistar import require_token
+
+    require_token(settings.legistar)
+
+
 def nightly(max_parallel: MaxParallel = 2, chapterer: Chapterer = "auto") -> None:
     """Discover new hearings on Legistar and process every new or unfinished one."""
     settings = load_settings_or_fail()
-    from pipeline.sources.legistar import require_token  # httpx: not on show/status's path
-
-    require_token(settings.legistar)  # at once, before Prefect starts
+    _require_legistar_token(settings)
     open_database(settings)
     use_prefect_server()
     from flows.nightly import nightly as nightly_flow
@@ -186,9 +192,7 @@ def backfill(
     refuse_non_media(sources or [])
     settings = load_settings_or_fail()
     if since:
-        from pipeline.sources.legistar import require_token
-
-        require_token(settings.legistar)  # at once, before Prefect starts
+        _require_legistar_token(settings)
     open_database(settings)
     use_prefect_server()
     from flows.backfill import backfill as backfill_flow
@@ -229,10 +233,10 @@ def status(
 
 
 def _cost_cell(runs: list[StageRun]) -> str:
-    costs = [run.cost_usd for run in runs]
-    if None in costs:
+    known = [run.cost_usd for run in runs if run.cost_usd is not None]
+    if len(known) < len(runs):
         return "unknown"  # a model without a price: any sum would be a guess
-    return f"{sum(cost for cost in costs if cost is not None):.4f}"
+    return f"{sum(known):.4f}"
 
 
 def _hearing_cell(hearing: Hearing, alive: bool) -> str:
@@ -251,8 +255,3 @@ def _stage_cell(stage: Stage, run: StageRun | None, alive: bool) -> str:
     seconds = run.duration_seconds
     figure = f"{seconds:.1f}" if run.status != "skipped" and seconds is not None else ""
     return f"{stage.value} {mark}{figure}"
-
-
-def register(app: typer.Typer) -> None:
-    for command in (ingest, nightly, backfill, status):
-        app.command()(command)

@@ -46,7 +46,7 @@ def publish(
                 f"[yellow]{escape(slug)} is {hearing.status}, not published: "
                 "none of it goes on the site[/]"
             )
-    from pipeline.publish.site import publish_site  # Jinja2: not on show/status's path
+    from pipeline.publish.site import publish_site  # Jinja2: not loaded by --help
 
     report = publish_site(
         factory,

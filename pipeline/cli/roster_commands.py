@@ -27,7 +27,7 @@ DEFAULT_ACTIVE_SINCE = datetime(2022, 1, 1)
 def _from_legistar(settings: Settings, active_since: datetime) -> BundledRoster:
     places_file = BUNDLED_ROSTER_DIR / "districts.csv"
     places = read_places(places_file) if places_file.is_file() else {}
-    from pipeline.sources.legistar import LegistarClient  # httpx: not on show/status's path
+    from pipeline.sources.legistar import LegistarClient  # httpx: not loaded by --help
 
     with LegistarClient(settings.legistar, network=settings.network) as client:
         return BundledRoster(
