@@ -20,12 +20,13 @@ Run from the repository root (it builds test models with `tests.support`):
         --diarization pyannote/speaker-diarization-community-1
 
 The audio is written to a WAV file and goes through the stages' own path
-(`pipeline.long_audio`: read and decoded in pieces of about half an hour). The first call
-of each model is a warm-up (loading, CUDA kernels) and is not timed. Model times are
-wall-clock seconds; RTF = seconds / audio seconds (lower is faster); peak memory is the
-process's maximum resident set while the step runs, the loaded model included (the peak is
-reset after the audio is built and the model warmed up; with `--mode both` each decoder runs
-in its own process). The last line is one JSON object with every figure.
+(`pipeline.long_audio`: read and decoded in pieces, ten minutes for the recognizer and half
+an hour for the diarizer), each decoder in a fresh child process so that building the audio
+is not in its figures. The first call of each model is a warm-up (loading, CUDA kernels)
+and is not timed. Model times are wall-clock seconds; RTF = seconds / audio seconds (lower
+is faster); peak memory is the process's maximum resident set while the step runs, the
+loaded model included (reset after the warm-up). The last line is one JSON object with
+every figure.
 """
 
 from __future__ import annotations
